@@ -1,0 +1,1074 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "kbd-article-private.h"
+#include "kbd-article-object-private.h"
+
+/**
+ * KbdArticle:
+ *
+ * One knowledge-base article as a decision tree.
+ *
+ * An article is immutable once loaded and can be shared between threads.
+ * Load one with [ctor@Kbd.Article.new_from_file]; walk it with a
+ * [class@Kbd.Session].
+ */
+
+G_DEFINE_FINAL_TYPE (KbdArticle, kbd_article, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_TITLE,
+  PROP_LANGUAGE,
+  PROP_FILENAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Boxed records ------------------------------------------------------------ */
+
+#define DEFINE_REFCOUNTED(TypeName, type_name, free_body)                  \
+  G_DEFINE_BOXED_TYPE (TypeName, type_name, type_name##_ref, type_name##_unref) \
+  TypeName *                                                               \
+  type_name##_ref (TypeName *self)                                         \
+  {                                                                        \
+    g_return_val_if_fail (self != NULL, NULL);                             \
+    g_atomic_ref_count_inc (&self->ref_count);                             \
+    return self;                                                           \
+  }                                                                        \
+  void                                                                     \
+  type_name##_unref (TypeName *self)                                       \
+  {                                                                        \
+    g_return_if_fail (self != NULL);                                       \
+    if (g_atomic_ref_count_dec (&self->ref_count))                         \
+      {                                                                    \
+        free_body                                                          \
+        g_free (self);                                                     \
+      }                                                                    \
+  }
+
+static void
+unref_array (gpointer *items,
+             guint     n,
+             GDestroyNotify unref)
+{
+  for (guint i = 0; i < n; i++)
+    unref (items[i]);
+  g_free (items);
+}
+
+/**
+ * KbdCallout:
+ *
+ * A note, warning or "important" callout attached to a procedure step.
+ */
+DEFINE_REFCOUNTED (KbdCallout, kbd_callout,
+                   g_free (self->id);
+                   g_free (self->text);)
+
+/**
+ * KbdStep:
+ *
+ * One step of a procedure, with its sub-steps and callouts.
+ */
+DEFINE_REFCOUNTED (KbdStep, kbd_step,
+                   g_free (self->id);
+                   g_free (self->text);
+                   unref_array ((gpointer *) self->substeps, self->n_substeps,
+                                (GDestroyNotify) kbd_step_unref);
+                   unref_array ((gpointer *) self->callouts, self->n_callouts,
+                                (GDestroyNotify) kbd_callout_unref);)
+
+/**
+ * KbdAnswer:
+ *
+ * One answer to a question, leading to another node.
+ */
+DEFINE_REFCOUNTED (KbdAnswer, kbd_answer,
+                   g_free (self->id);
+                   g_free (self->label);
+                   g_free (self->help);
+                   g_free (self->next);)
+
+/**
+ * KbdNode:
+ *
+ * A question, procedure or outcome of an article.
+ *
+ * Getters that do not apply to the node's kind return %NULL (or an empty
+ * array).
+ */
+DEFINE_REFCOUNTED (KbdNode, kbd_node,
+                   g_free (self->id);
+                   g_free (self->title);
+                   g_free (self->prompt);
+                   g_free (self->help);
+                   unref_array ((gpointer *) self->answers, self->n_answers,
+                                (GDestroyNotify) kbd_answer_unref);
+                   g_free (self->intro);
+                   unref_array ((gpointer *) self->steps, self->n_steps,
+                                (GDestroyNotify) kbd_step_unref);
+                   g_free (self->next);
+                   g_free (self->text);
+                   g_free (self->contact);
+                   g_free (self->handover);)
+
+/**
+ * KbdProduct:
+ *
+ * A product an article applies to, with its versions.
+ */
+DEFINE_REFCOUNTED (KbdProduct, kbd_product,
+                   g_free (self->name);
+                   g_strfreev (self->versions);)
+
+/**
+ * KbdReference:
+ *
+ * A reference to another article ("see also").
+ */
+DEFINE_REFCOUNTED (KbdReference, kbd_reference,
+                   g_free (self->id);
+                   g_free (self->title);)
+
+/**
+ * kbd_callout_get_id:
+ * @self: a callout
+ *
+ * Returns: the callout's stable id
+ */
+const char *
+kbd_callout_get_id (const KbdCallout *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->id;
+}
+
+/**
+ * kbd_callout_get_kind:
+ * @self: a callout
+ *
+ * Returns: whether the callout is a note, a warning or important
+ */
+KbdCalloutKind
+kbd_callout_get_kind (const KbdCallout *self)
+{
+  g_return_val_if_fail (self != NULL, KBD_CALLOUT_NOTE);
+  return self->kind;
+}
+
+/**
+ * kbd_callout_get_text:
+ * @self: a callout
+ *
+ * Returns: the callout's text, in the inline syntax
+ */
+const char *
+kbd_callout_get_text (const KbdCallout *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->text;
+}
+
+/**
+ * kbd_step_get_id:
+ * @self: a step
+ *
+ * Returns: the step's stable id
+ */
+const char *
+kbd_step_get_id (const KbdStep *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->id;
+}
+
+/**
+ * kbd_step_get_text:
+ * @self: a step
+ *
+ * Returns: the step's text, in the inline syntax
+ */
+const char *
+kbd_step_get_text (const KbdStep *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->text;
+}
+
+/**
+ * kbd_step_get_substeps:
+ * @self: a step
+ * @n_substeps: (out): the number of sub-steps
+ *
+ * Returns: (array length=n_substeps) (transfer none): the sub-steps, in order
+ */
+KbdStep *const *
+kbd_step_get_substeps (const KbdStep *self,
+                       guint         *n_substeps)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (n_substeps != NULL, NULL);
+  *n_substeps = self->n_substeps;
+  return self->substeps;
+}
+
+/**
+ * kbd_step_get_callouts:
+ * @self: a step
+ * @n_callouts: (out): the number of callouts
+ *
+ * Returns: (array length=n_callouts) (transfer none): the step's callouts
+ */
+KbdCallout *const *
+kbd_step_get_callouts (const KbdStep *self,
+                       guint         *n_callouts)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (n_callouts != NULL, NULL);
+  *n_callouts = self->n_callouts;
+  return self->callouts;
+}
+
+/**
+ * kbd_answer_get_id:
+ * @self: an answer
+ *
+ * Returns: the answer's stable id
+ */
+const char *
+kbd_answer_get_id (const KbdAnswer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->id;
+}
+
+/**
+ * kbd_answer_get_label:
+ * @self: an answer
+ *
+ * Returns: the label shown on the answer's button, in the inline syntax
+ */
+const char *
+kbd_answer_get_label (const KbdAnswer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->label;
+}
+
+/**
+ * kbd_answer_get_help:
+ * @self: an answer
+ *
+ * Returns: (nullable): an explanation of the answer
+ */
+const char *
+kbd_answer_get_help (const KbdAnswer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->help;
+}
+
+/**
+ * kbd_answer_get_next:
+ * @self: an answer
+ *
+ * Returns: the id of the node the answer leads to
+ */
+const char *
+kbd_answer_get_next (const KbdAnswer *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->next;
+}
+
+/**
+ * kbd_node_get_kind:
+ * @self: a node
+ *
+ * Returns: whether the node is a question, a procedure or an outcome
+ */
+KbdNodeKind
+kbd_node_get_kind (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, KBD_NODE_OUTCOME);
+  return self->kind;
+}
+
+/**
+ * kbd_node_get_id:
+ * @self: a node
+ *
+ * Returns: the node's stable id
+ */
+const char *
+kbd_node_get_id (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->id;
+}
+
+/**
+ * kbd_node_get_title:
+ * @self: a node
+ *
+ * Gets the title of a procedure or outcome. For a question this is its
+ * prompt, so every node has a title to show in a path.
+ *
+ * Returns: the title, in the inline syntax
+ */
+const char *
+kbd_node_get_title (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->kind == KBD_NODE_QUESTION ? self->prompt : self->title;
+}
+
+/**
+ * kbd_node_get_prompt:
+ * @self: a node
+ *
+ * Returns: (nullable): a question's prompt
+ */
+const char *
+kbd_node_get_prompt (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->prompt;
+}
+
+/**
+ * kbd_node_get_help:
+ * @self: a node
+ *
+ * Returns: (nullable): a question's help text
+ */
+const char *
+kbd_node_get_help (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->help;
+}
+
+/**
+ * kbd_node_get_answers:
+ * @self: a node
+ * @n_answers: (out): the number of answers
+ *
+ * Returns: (array length=n_answers) (transfer none): a question's answers
+ */
+KbdAnswer *const *
+kbd_node_get_answers (const KbdNode *self,
+                      guint         *n_answers)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (n_answers != NULL, NULL);
+  *n_answers = self->n_answers;
+  return self->answers;
+}
+
+/**
+ * kbd_node_find_answer:
+ * @self: a node
+ * @answer_id: an answer id
+ *
+ * Returns: (nullable) (transfer none): the answer with @answer_id
+ */
+KbdAnswer *
+kbd_node_find_answer (const KbdNode *self,
+                      const char    *answer_id)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (answer_id != NULL, NULL);
+
+  /* At most KBD_MAX_ANSWERS: a scan is constant time. */
+  for (guint i = 0; i < self->n_answers; i++)
+    if (g_str_equal (self->answers[i]->id, answer_id))
+      return self->answers[i];
+  return NULL;
+}
+
+/**
+ * kbd_node_get_intro:
+ * @self: a node
+ *
+ * Returns: (nullable): a procedure's introduction
+ */
+const char *
+kbd_node_get_intro (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->intro;
+}
+
+/**
+ * kbd_node_get_steps:
+ * @self: a node
+ * @n_steps: (out): the number of steps
+ *
+ * Returns: (array length=n_steps) (transfer none): a procedure's steps
+ */
+KbdStep *const *
+kbd_node_get_steps (const KbdNode *self,
+                    guint         *n_steps)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (n_steps != NULL, NULL);
+  *n_steps = self->n_steps;
+  return self->steps;
+}
+
+/**
+ * kbd_node_find_step:
+ * @self: a node
+ * @step_id: a step id
+ *
+ * Returns: (nullable) (transfer none): the procedure step with @step_id
+ */
+KbdStep *
+kbd_node_find_step (const KbdNode *self,
+                    const char    *step_id)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (step_id != NULL, NULL);
+
+  for (guint i = 0; i < self->n_steps; i++)
+    if (g_str_equal (self->steps[i]->id, step_id))
+      return self->steps[i];
+  return NULL;
+}
+
+/**
+ * kbd_node_get_next:
+ * @self: a node
+ *
+ * Returns: (nullable): the node that follows a procedure
+ */
+const char *
+kbd_node_get_next (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->next;
+}
+
+/**
+ * kbd_node_get_result:
+ * @self: a node
+ *
+ * Returns: an outcome's result, or %KBD_OUTCOME_NONE for other nodes
+ */
+KbdOutcomeResult
+kbd_node_get_result (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, KBD_OUTCOME_NONE);
+  return self->result;
+}
+
+/**
+ * kbd_node_get_text:
+ * @self: a node
+ *
+ * Returns: (nullable): an outcome's text
+ */
+const char *
+kbd_node_get_text (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->text;
+}
+
+/**
+ * kbd_node_get_contact:
+ * @self: a node
+ *
+ * Returns: (nullable): whom an escalation goes to
+ */
+const char *
+kbd_node_get_contact (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->contact;
+}
+
+/**
+ * kbd_node_get_handover:
+ * @self: a node
+ *
+ * Returns: (nullable): what to hand over with an escalation
+ */
+const char *
+kbd_node_get_handover (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->handover;
+}
+
+/**
+ * kbd_node_get_line:
+ * @self: a node
+ *
+ * Returns: the line of the node in its article file, from 1
+ */
+guint
+kbd_node_get_line (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->line;
+}
+
+/**
+ * kbd_node_get_column:
+ * @self: a node
+ *
+ * Returns: the byte column of the node in its article file, from 1
+ */
+guint
+kbd_node_get_column (const KbdNode *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->column;
+}
+
+/**
+ * kbd_product_get_name:
+ * @self: a product
+ *
+ * Returns: the product's name
+ */
+const char *
+kbd_product_get_name (const KbdProduct *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->name;
+}
+
+/**
+ * kbd_product_get_versions:
+ * @self: a product
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the versions, maybe none
+ */
+const char *const *
+kbd_product_get_versions (const KbdProduct *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char *const *) self->versions;
+}
+
+/**
+ * kbd_reference_get_id:
+ * @self: a reference
+ *
+ * Returns: the id of the referenced article
+ */
+const char *
+kbd_reference_get_id (const KbdReference *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->id;
+}
+
+/**
+ * kbd_reference_get_title:
+ * @self: a reference
+ *
+ * Returns: (nullable): the title to show for the reference
+ */
+const char *
+kbd_reference_get_title (const KbdReference *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->title;
+}
+
+/* KbdArticle --------------------------------------------------------------- */
+
+static void
+kbd_article_finalize (GObject *object)
+{
+  KbdArticle *self = (KbdArticle *) object;
+
+  g_free (self->filename);
+  g_free (self->display_name);
+  g_free (self->content_hash);
+  g_free (self->id);
+  g_free (self->language);
+  g_free (self->title);
+  g_free (self->summary);
+  g_free (self->reviewed);
+  g_free (self->source_publisher);
+  g_free (self->source_reference);
+  g_free (self->source_title);
+  g_strfreev (self->keywords);
+  g_clear_pointer (&self->products, g_ptr_array_unref);
+  g_clear_pointer (&self->see_also, g_ptr_array_unref);
+  g_free (self->start);
+  g_clear_pointer (&self->node_index, g_hash_table_unref);
+  g_clear_pointer (&self->nodes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (kbd_article_parent_class)->finalize (object);
+}
+
+static void
+kbd_article_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  KbdArticle *self = KBD_ARTICLE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
+    case PROP_FILENAME:
+      g_value_set_string (value, self->filename);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kbd_article_class_init (KbdArticleClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kbd_article_finalize;
+  object_class->get_property = kbd_article_get_property;
+
+  /**
+   * KbdArticle:id:
+   *
+   * The article's id, e.g. `KB312395`.
+   */
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * KbdArticle:title:
+   *
+   * The article's title, in the inline syntax.
+   */
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * KbdArticle:language:
+   *
+   * The language of the article's text.
+   */
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * KbdArticle:filename:
+   *
+   * The file the article was loaded from, or %NULL.
+   */
+  properties[PROP_FILENAME] =
+    g_param_spec_string ("filename", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+kbd_article_init (KbdArticle *self)
+{
+  self->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) kbd_node_unref);
+  self->node_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->products = g_ptr_array_new_with_free_func ((GDestroyNotify) kbd_product_unref);
+  self->see_also = g_ptr_array_new_with_free_func ((GDestroyNotify) kbd_reference_unref);
+}
+
+/**
+ * kbd_article_get_filename:
+ * @self: an article
+ *
+ * Returns: (nullable) (type filename): the file the article was loaded from
+ */
+const char *
+kbd_article_get_filename (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->filename;
+}
+
+/**
+ * kbd_article_get_display_name:
+ * @self: an article
+ *
+ * Returns: the name messages use for the article's file
+ */
+const char *
+kbd_article_get_display_name (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->display_name;
+}
+
+/**
+ * kbd_article_get_content_hash:
+ * @self: an article
+ *
+ * Gets a hash of the article file's bytes, `sha256:` and 64 hex digits.
+ * Sessions record it, so a snapshot restored against a changed article is
+ * noticed.
+ *
+ * Returns: the content hash
+ */
+const char *
+kbd_article_get_content_hash (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->content_hash;
+}
+
+/**
+ * kbd_article_get_id:
+ * @self: an article
+ *
+ * Returns: the article's id, e.g. `KB312395`
+ */
+const char *
+kbd_article_get_id (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->id;
+}
+
+/**
+ * kbd_article_get_language:
+ * @self: an article
+ *
+ * Returns: the language tag of the article's text
+ */
+const char *
+kbd_article_get_language (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->language;
+}
+
+/**
+ * kbd_article_get_title:
+ * @self: an article
+ *
+ * Returns: the title, in the inline syntax
+ */
+const char *
+kbd_article_get_title (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->title;
+}
+
+/**
+ * kbd_article_get_summary:
+ * @self: an article
+ *
+ * Returns: the symptom summary, in the inline syntax
+ */
+const char *
+kbd_article_get_summary (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->summary;
+}
+
+/**
+ * kbd_article_get_revision:
+ * @self: an article
+ *
+ * Returns: the revision of the article's encoding
+ */
+guint
+kbd_article_get_revision (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), 0);
+  return self->revision;
+}
+
+/**
+ * kbd_article_get_reviewed:
+ * @self: an article
+ *
+ * Returns: the date of the last review, `YYYY-MM-DD`
+ */
+const char *
+kbd_article_get_reviewed (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->reviewed;
+}
+
+/**
+ * kbd_article_get_source_publisher:
+ * @self: an article
+ *
+ * Returns: who published the article's content
+ */
+const char *
+kbd_article_get_source_publisher (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->source_publisher;
+}
+
+/**
+ * kbd_article_get_source_reference:
+ * @self: an article
+ *
+ * Returns: the publisher's reference for the content
+ */
+const char *
+kbd_article_get_source_reference (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->source_reference;
+}
+
+/**
+ * kbd_article_get_source_title:
+ * @self: an article
+ *
+ * Returns: (nullable): the source's own title
+ */
+const char *
+kbd_article_get_source_title (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->source_title;
+}
+
+/**
+ * kbd_article_get_keywords:
+ * @self: an article
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the search keywords
+ */
+const char *const *
+kbd_article_get_keywords (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return (const char *const *) self->keywords;
+}
+
+/**
+ * kbd_article_get_products:
+ * @self: an article
+ * @n_products: (out): the number of products
+ *
+ * Returns: (array length=n_products) (transfer none): the products the
+ *   article applies to
+ */
+KbdProduct *const *
+kbd_article_get_products (KbdArticle *self,
+                          guint      *n_products)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  g_return_val_if_fail (n_products != NULL, NULL);
+  *n_products = self->products->len;
+  return (KbdProduct *const *) self->products->pdata;
+}
+
+/**
+ * kbd_article_get_see_also:
+ * @self: an article
+ * @n_references: (out): the number of references
+ *
+ * Returns: (array length=n_references) (transfer none): related articles
+ */
+KbdReference *const *
+kbd_article_get_see_also (KbdArticle *self,
+                          guint      *n_references)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  g_return_val_if_fail (n_references != NULL, NULL);
+  *n_references = self->see_also->len;
+  return (KbdReference *const *) self->see_also->pdata;
+}
+
+/**
+ * kbd_article_get_start_id:
+ * @self: an article
+ *
+ * Returns: the id of the first node
+ */
+const char *
+kbd_article_get_start_id (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return self->start;
+}
+
+/**
+ * kbd_article_get_start_node:
+ * @self: an article
+ *
+ * Returns: (nullable) (transfer none): the first node; %NULL only for an
+ *   article loaded with %KBD_LOAD_FLAGS_NO_VALIDATE whose start is missing
+ */
+KbdNode *
+kbd_article_get_start_node (KbdArticle *self)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  return g_hash_table_lookup (self->node_index, self->start);
+}
+
+/**
+ * kbd_article_get_node:
+ * @self: an article
+ * @node_id: a node id
+ *
+ * Looks a node up by id, in constant time.
+ *
+ * Returns: (nullable) (transfer none): the node, or %NULL
+ */
+KbdNode *
+kbd_article_get_node (KbdArticle *self,
+                      const char *node_id)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  g_return_val_if_fail (node_id != NULL, NULL);
+  return g_hash_table_lookup (self->node_index, node_id);
+}
+
+/**
+ * kbd_article_get_nodes:
+ * @self: an article
+ * @n_nodes: (out): the number of nodes
+ *
+ * Returns: (array length=n_nodes) (transfer none): every node, in file order
+ */
+KbdNode *const *
+kbd_article_get_nodes (KbdArticle *self,
+                       guint      *n_nodes)
+{
+  g_return_val_if_fail (KBD_IS_ARTICLE (self), NULL);
+  g_return_val_if_fail (n_nodes != NULL, NULL);
+  *n_nodes = self->nodes->len;
+  return (KbdNode *const *) self->nodes->pdata;
+}
+
+static void
+emit_string (KbdStringFunc  func,
+             gpointer       user_data,
+             const char    *text,
+             const char    *format,
+             ...) G_GNUC_PRINTF (4, 5);
+
+static void
+emit_string (KbdStringFunc  func,
+             gpointer       user_data,
+             const char    *text,
+             const char    *format,
+             ...)
+{
+  g_autofree char *string_id = NULL;
+  va_list args;
+
+  if (text == NULL)
+    return;
+
+  va_start (args, format);
+  string_id = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  func (string_id, text, user_data);
+}
+
+/**
+ * kbd_article_foreach_string:
+ * @self: an article
+ * @func: (scope call): called for each string
+ * @user_data: data for @func
+ *
+ * Calls @func for every user-visible string of the article with its stable
+ * string id (see docs/kb-format.md), in file order. Translations are keyed
+ * by these ids.
+ */
+void
+kbd_article_foreach_string (KbdArticle    *self,
+                            KbdStringFunc  func,
+                            gpointer       user_data)
+{
+  g_return_if_fail (KBD_IS_ARTICLE (self));
+  g_return_if_fail (func != NULL);
+
+  emit_string (func, user_data, self->title, "article.title");
+  emit_string (func, user_data, self->summary, "article.summary");
+
+  for (guint i = 0; i < self->see_also->len; i++)
+    {
+      KbdReference *ref = g_ptr_array_index (self->see_also, i);
+      emit_string (func, user_data, ref->title, "see_also.%s.title", ref->id);
+    }
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      KbdNode *node = g_ptr_array_index (self->nodes, i);
+
+      switch (node->kind)
+        {
+        case KBD_NODE_QUESTION:
+          emit_string (func, user_data, node->prompt, "node.%s.prompt", node->id);
+          emit_string (func, user_data, node->help, "node.%s.help", node->id);
+          for (guint a = 0; a < node->n_answers; a++)
+            {
+              KbdAnswer *answer = node->answers[a];
+
+              emit_string (func, user_data, answer->label,
+                           "node.%s.answer.%s.label", node->id, answer->id);
+              emit_string (func, user_data, answer->help,
+                           "node.%s.answer.%s.help", node->id, answer->id);
+            }
+          break;
+
+        case KBD_NODE_PROCEDURE:
+          emit_string (func, user_data, node->title, "node.%s.title", node->id);
+          emit_string (func, user_data, node->intro, "node.%s.intro", node->id);
+          for (guint s = 0; s < node->n_steps; s++)
+            {
+              KbdStep *step = node->steps[s];
+
+              emit_string (func, user_data, step->text,
+                           "node.%s.step.%s.text", node->id, step->id);
+              for (guint k = 0; k < step->n_substeps; k++)
+                emit_string (func, user_data, step->substeps[k]->text,
+                             "node.%s.step.%s.substep.%s.text",
+                             node->id, step->id, step->substeps[k]->id);
+              for (guint k = 0; k < step->n_callouts; k++)
+                emit_string (func, user_data, step->callouts[k]->text,
+                             "node.%s.step.%s.callout.%s.text",
+                             node->id, step->id, step->callouts[k]->id);
+            }
+          break;
+
+        case KBD_NODE_OUTCOME:
+          emit_string (func, user_data, node->title, "node.%s.title", node->id);
+          emit_string (func, user_data, node->text, "node.%s.text", node->id);
+          emit_string (func, user_data, node->contact,
+                       "node.%s.escalation.contact", node->id);
+          emit_string (func, user_data, node->handover,
+                       "node.%s.escalation.handover", node->id);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
