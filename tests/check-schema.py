@@ -4,7 +4,8 @@
 
 usage: check-schema.py SCHEMA FILE... [--expect-invalid FILE...]
 
-Every FILE before --expect-invalid must be valid; every FILE after it must
+A FILE that is a folder stands for its *.json files, less schemas and
+conformance files named n_*. Every FILE before --expect-invalid must be valid; every FILE after it must
 fail validation (a hand-made negative example). Prints "ok FILE" for a valid
 file and each error with its JSON path for an invalid one.
 
@@ -129,6 +130,22 @@ def validate(validator, path):
     return True, lines
 
 
+def expand(paths):
+    """A folder stands for its article files: every *.json that is not a
+    schema and not a conformance file that must fail (n_*)."""
+    import pathlib
+    out = []
+    for path in paths:
+        p = pathlib.Path(path)
+        if p.is_dir():
+            out.extend(str(f) for f in sorted(p.glob("*.json"))
+                       if not f.name.endswith(".schema.json")
+                       and not f.name.startswith("n_"))
+        else:
+            out.append(path)
+    return out
+
+
 def main(argv):
     try:
         import jsonschema
@@ -148,6 +165,7 @@ def main(argv):
             return usage("--expect-invalid needs at least one FILE")
     else:
         valid_files, invalid_files = rest, []
+    valid_files = expand(valid_files)
     if not valid_files and not invalid_files:
         return usage()
 
