@@ -42,6 +42,12 @@ G_BEGIN_DECLS
  * @KBD_ERROR_NOT_FOUND: an article, node, answer or step does not exist
  * @KBD_ERROR_INVALID_STATE: the operation does not apply to the session's current state
  * @KBD_ERROR_ARTICLE_MISMATCH: a snapshot or record belongs to another article
+ * @KBD_ERROR_DATABASE: the history database failed
+ * @KBD_ERROR_DISK_FULL: the disk is full; nothing was lost, the write is retried
+ * @KBD_ERROR_BUSY: another program holds the history database for too long
+ * @KBD_ERROR_CORRUPT: the history database is damaged
+ * @KBD_ERROR_READ_ONLY: the history is read-only (written by a newer version)
+ * @KBD_ERROR_UNSAFE_PATH: a path is a symbolic link or leads outside where it may
  *
  * Error codes in the %KBD_ERROR domain. Codes are only ever added, so a
  * caller can rely on a code keeping its meaning.
@@ -70,6 +76,12 @@ typedef enum
   KBD_ERROR_NOT_FOUND,
   KBD_ERROR_INVALID_STATE,
   KBD_ERROR_ARTICLE_MISMATCH,
+  KBD_ERROR_DATABASE,
+  KBD_ERROR_DISK_FULL,
+  KBD_ERROR_BUSY,
+  KBD_ERROR_CORRUPT,
+  KBD_ERROR_READ_ONLY,
+  KBD_ERROR_UNSAFE_PATH,
 } KbdError;
 
 KBD_AVAILABLE_IN_ALL

@@ -7,6 +7,7 @@
 
 #include "kbd-article-object-private.h"
 #include "kbd-error.h"
+#include "kbd-event-private.h"
 #include "kbd-json-private.h"
 #include "kbd-private.h"
 #include "kbd-enums.h"
@@ -16,27 +17,6 @@
 #define KBD_MAX_SNAPSHOT_EVENTS 1000000
 #define KBD_SNAPSHOT_VERSION 1
 
-struct _KbdEvent
-{
-  gatomicrefcount ref_count;
-  KbdEventKind kind;
-  gint64 time;
-  guint position;
-  gboolean done;
-  double seconds;
-  KbdOutcomeResult result;
-  char *uuid;
-  char *node_id;
-  char *answer_id;
-  char *label;
-  char *step_id;
-  char *text;
-  char *article_id;
-  char *content_hash;
-  char *technician;
-  char *ticket;
-  char *language;
-};
 
 struct _KbdVisit
 {
@@ -100,6 +80,7 @@ kbd_event_unref (KbdEvent *self)
     {
       g_free (self->uuid);
       g_free (self->node_id);
+      g_free (self->node_title);
       g_free (self->answer_id);
       g_free (self->label);
       g_free (self->step_id);
@@ -111,6 +92,16 @@ kbd_event_unref (KbdEvent *self)
       g_free (self->language);
       g_free (self);
     }
+}
+
+KbdEvent *
+kbd_event_new_empty (KbdEventKind kind)
+{
+  KbdEvent *event = g_new0 (KbdEvent, 1);
+
+  g_atomic_ref_count_init (&event->ref_count);
+  event->kind = kind;
+  return event;
 }
 
 static KbdEvent *
@@ -178,6 +169,23 @@ kbd_event_get_node_id (const KbdEvent *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->node_id;
+}
+
+/**
+ * kbd_event_get_node_title:
+ * @self: an event
+ *
+ * Gets the title of the event's node as it was shown (a question's prompt,
+ * a procedure's or outcome's title), in the inline syntax, so a transcript
+ * reads well without the article.
+ *
+ * Returns: (nullable): the title
+ */
+const char *
+kbd_event_get_node_title (const KbdEvent *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->node_title;
 }
 
 /**
@@ -382,6 +390,39 @@ static const char *const result_names[] = {
   [KBD_OUTCOME_ESCALATE] = "escalate",
   [KBD_OUTCOME_NOT_APPLICABLE] = "not-applicable",
 };
+
+const char *
+kbd_outcome_result_to_string (KbdOutcomeResult result)
+{
+  g_return_val_if_fail ((guint) result < G_N_ELEMENTS (result_names), "none");
+  return result_names[result];
+}
+
+gboolean
+kbd_outcome_result_from_string (const char       *text,
+                                KbdOutcomeResult *result)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (result_names); i++)
+    if (g_strcmp0 (text, result_names[i]) == 0)
+      {
+        *result = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+kbd_event_kind_from_string (const char   *text,
+                            KbdEventKind *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (event_kind_names); i++)
+    if (g_strcmp0 (text, event_kind_names[i]) == 0)
+      {
+        *kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
 
 /* Visit -------------------------------------------------------------------- */
 
@@ -1090,6 +1131,18 @@ apply_event (KbdSession  *self,
           g_set_error (error, KBD_ERROR, KBD_ERROR_ENCODING, _("a note must be UTF-8 text"));
           return FALSE;
         }
+      for (const char *p = event->text; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar ch = g_utf8_get_char (p);
+
+          /* Line breaks and tabs are text; other control characters are not. */
+          if ((ch < 0x20 && ch != '\n' && ch != '\t') || (ch >= 0x7f && ch <= 0x9f))
+            {
+              g_set_error (error, KBD_ERROR, KBD_ERROR_INVALID_VALUE,
+                           _("a note cannot contain the control character U+%04X"), ch);
+              return FALSE;
+            }
+        }
       break;
 
     case KBD_EVENT_RESTART:
@@ -1156,6 +1209,7 @@ commit_event (KbdSession  *self,
 
       finish->time = event->time;
       finish->node_id = g_strdup (after->id);
+      finish->node_title = g_strdup (after->title);
       finish->label = g_strdup (after->title);
       finish->result = after->result;
       if (apply_event (self, finish, NULL))
@@ -1215,6 +1269,7 @@ kbd_session_new (KbdArticle *article,
   start->ticket = g_strdup (ticket);
   start->language = g_strdup (article->language);
   start->node_id = g_strdup (article->start);
+  start->node_title = g_strdup (kbd_node_get_title (kbd_article_get_start_node (article)));
   /* The start event's UUID is the session's. */
   self->uuid = g_strdup (start->uuid);
 
@@ -1261,6 +1316,7 @@ kbd_session_choose (KbdSession  *self,
 
   event = event_new (KBD_EVENT_ANSWER);
   event->node_id = g_strdup (visit->node->id);
+  event->node_title = g_strdup (kbd_node_get_title (visit->node));
   event->answer_id = g_strdup (answer->id);
   event->label = g_strdup (answer->label);
   event->seconds = seconds_on (visit, event->time);
@@ -1330,6 +1386,7 @@ kbd_session_advance (KbdSession  *self,
   visit = kbd_session_get_current_visit (self);
   event = event_new (KBD_EVENT_ADVANCE);
   event->node_id = g_strdup (visit->node->id);
+  event->node_title = g_strdup (kbd_node_get_title (visit->node));
   event->seconds = seconds_on (visit, event->time);
   return commit_event (self, event, error);
 }
@@ -1357,6 +1414,7 @@ kbd_session_back (KbdSession  *self,
 
   event = event_new (KBD_EVENT_BACK);
   event->node_id = g_strdup (kbd_session_get_current_node (self)->id);
+  event->node_title = g_strdup (kbd_node_get_title (kbd_session_get_current_node (self)));
   return commit_event (self, event, error);
 }
 
@@ -1387,6 +1445,7 @@ kbd_session_revisit (KbdSession  *self,
   event = event_new (KBD_EVENT_REVISIT);
   event->position = position;
   event->node_id = g_strdup (path_visit (self, position)->node->id);
+  event->node_title = g_strdup (kbd_node_get_title (path_visit (self, position)->node));
   return commit_event (self, event, error);
 }
 
@@ -1441,7 +1500,10 @@ kbd_session_set_step_done (KbdSession  *self,
 
   event = event_new (KBD_EVENT_STEP);
   event->node_id = g_strdup (visit->node->id);
+  event->node_title = g_strdup (kbd_node_get_title (visit->node));
   event->step_id = g_strdup (step_id);
+  if (kbd_node_find_step (visit->node, step_id) != NULL)
+    event->label = g_strdup (kbd_step_get_text (kbd_node_find_step (visit->node, step_id)));
   event->done = !!done;
   return commit_event (self, event, error);
 }
@@ -1487,6 +1549,7 @@ kbd_session_add_note (KbdSession  *self,
 
   event = event_new (KBD_EVENT_NOTE);
   event->node_id = g_strdup (kbd_session_get_current_node (self)->id);
+  event->node_title = g_strdup (kbd_node_get_title (kbd_session_get_current_node (self)));
   event->text = g_strdup (text);
   return commit_event (self, event, error);
 }
@@ -1619,7 +1682,12 @@ kbd_session_new_from_events (KbdArticle  *article,
                  dropped);
 
   if (warnings != NULL)
-    *warnings = (char **) g_ptr_array_steal (said, NULL);
+    {
+      /* An empty null-terminated array may have no storage yet. */
+      g_ptr_array_add (said, NULL);
+      g_ptr_array_set_size (said, said->len - 1);
+      *warnings = (char **) g_ptr_array_steal (said, NULL);
+    }
 
   return g_steal_pointer (&self);
 }
@@ -1637,35 +1705,15 @@ add_string_member (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
-/**
- * kbd_session_to_snapshot:
- * @self: a session
- *
- * Serialises the session as JSON: the article id and content hash and every
- * event. [ctor@Kbd.Session.new_from_snapshot] restores it exactly.
- *
- * Returns: (transfer full): the snapshot, UTF-8 JSON
- */
-char *
-kbd_session_to_snapshot (KbdSession *self)
+/* Events as JSON: the form snapshots and JSON transcripts share. */
+void
+kbd_events_to_json (JsonBuilder *builder,
+                    GPtrArray   *events)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  g_return_val_if_fail (KBD_IS_SESSION (self), NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "kbdecide_session");
-  json_builder_add_int_value (builder, KBD_SNAPSHOT_VERSION);
-  add_string_member (builder, "session", self->uuid);
-  add_string_member (builder, "article", self->article->id);
-  add_string_member (builder, "article_hash", self->article->content_hash);
-  json_builder_set_member_name (builder, "events");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < self->events->len; i++)
+  for (guint i = 0; i < events->len; i++)
     {
-      KbdEvent *event = g_ptr_array_index (self->events, i);
+      KbdEvent *event = g_ptr_array_index (events, i);
 
       json_builder_begin_object (builder);
       add_string_member (builder, "kind", event_kind_names[event->kind]);
@@ -1673,6 +1721,7 @@ kbd_session_to_snapshot (KbdSession *self)
       json_builder_set_member_name (builder, "time");
       json_builder_add_int_value (builder, event->time);
       add_string_member (builder, "node", event->node_id);
+      add_string_member (builder, "node_title", event->node_title);
       add_string_member (builder, "answer", event->answer_id);
       add_string_member (builder, "label", event->label);
       add_string_member (builder, "step", event->step_id);
@@ -1703,6 +1752,34 @@ kbd_session_to_snapshot (KbdSession *self)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+}
+
+/**
+ * kbd_session_to_snapshot:
+ * @self: a session
+ *
+ * Serialises the session as JSON: the article id and content hash and every
+ * event. [ctor@Kbd.Session.new_from_snapshot] restores it exactly.
+ *
+ * Returns: (transfer full): the snapshot, UTF-8 JSON
+ */
+char *
+kbd_session_to_snapshot (KbdSession *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (KBD_IS_SESSION (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kbdecide_session");
+  json_builder_add_int_value (builder, KBD_SNAPSHOT_VERSION);
+  add_string_member (builder, "session", self->uuid);
+  add_string_member (builder, "article", self->article->id);
+  add_string_member (builder, "article_hash", self->article->content_hash);
+  json_builder_set_member_name (builder, "events");
+  kbd_events_to_json (builder, self->events);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -1735,7 +1812,7 @@ read_event (KbdJsonReader      *reader,
             const KbdJsonPath  *path)
 {
   static const char *const fields[] = {
-    "kind", "uuid", "time", "node", "answer", "label", "step", "text", "article",
+    "kind", "uuid", "time", "node", "node_title", "answer", "label", "step", "text", "article",
     "article_hash", "technician", "ticket", "language", "done", "position", "ms",
     "result", NULL
   };
@@ -1756,6 +1833,7 @@ read_event (KbdJsonReader      *reader,
       !read_optional_string (reader, object, path, "kind", &kind) ||
       !read_optional_string (reader, object, path, "uuid", &event->uuid) ||
       !read_optional_string (reader, object, path, "node", &event->node_id) ||
+      !read_optional_string (reader, object, path, "node_title", &event->node_title) ||
       !read_optional_string (reader, object, path, "answer", &event->answer_id) ||
       !read_optional_string (reader, object, path, "label", &event->label) ||
       !read_optional_string (reader, object, path, "step", &event->step_id) ||
@@ -1833,6 +1911,29 @@ read_event (KbdJsonReader      *reader,
   return g_steal_pointer (&event);
 }
 
+GPtrArray *
+kbd_events_from_json (KbdJsonReader      *reader,
+                      const KbdJsonValue *array,
+                      const KbdJsonPath  *path)
+{
+  g_autoptr(GPtrArray) events = NULL;
+
+  if (!kbd_json_reader_expect_type (reader, array, path, KBD_JSON_ARRAY))
+    return NULL;
+
+  events = g_ptr_array_new_full (array->v.array.n, (GDestroyNotify) kbd_event_unref);
+  for (guint32 i = 0; i < array->v.array.n; i++)
+    {
+      KbdJsonPath item_path = { path, NULL, 0, i };
+      KbdEvent *event = read_event (reader, array->v.array.items[i], &item_path);
+
+      if (event == NULL)
+        return NULL;
+      g_ptr_array_add (events, event);
+    }
+  return g_steal_pointer (&events);
+}
+
 /**
  * kbd_session_new_from_snapshot:
  * @article: the article the session was recorded on
@@ -1907,16 +2008,9 @@ kbd_session_new_from_snapshot (KbdArticle  *article,
       return NULL;
     }
 
-  events = g_ptr_array_new_full (value->v.array.n, (GDestroyNotify) kbd_event_unref);
-  for (guint32 i = 0; i < value->v.array.n; i++)
-    {
-      KbdJsonPath item_path = { &events_path, NULL, 0, i };
-      KbdEvent *event = read_event (&reader, value->v.array.items[i], &item_path);
-
-      if (event == NULL)
-        return NULL;
-      g_ptr_array_add (events, event);
-    }
+  events = kbd_events_from_json (&reader, value, &events_path);
+  if (events == NULL)
+    return NULL;
 
   return kbd_session_new_from_events (article, events, warnings, error);
 }

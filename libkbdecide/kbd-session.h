@@ -59,6 +59,8 @@ gint64            kbd_event_get_time          (const KbdEvent *self);
 KBD_AVAILABLE_IN_ALL
 const char       *kbd_event_get_node_id       (const KbdEvent *self);
 KBD_AVAILABLE_IN_ALL
+const char       *kbd_event_get_node_title    (const KbdEvent *self);
+KBD_AVAILABLE_IN_ALL
 const char       *kbd_event_get_answer_id     (const KbdEvent *self);
 KBD_AVAILABLE_IN_ALL
 const char       *kbd_event_get_label         (const KbdEvent *self);

@@ -14,4 +14,5 @@
 # include "kbd-session.h"
 # include "kbd-catalog.h"
 # include "kbd-export.h"
+# include "kbd-history.h"
 #undef KBDECIDE_INSIDE

@@ -1,0 +1,1254 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "kbd-error.h"
+#include "kbd-event-private.h"
+#include "kbd-history-store-private.h"
+#include "kbd-private.h"
+
+/* The SQLite history store.
+ *
+ * Durability: WAL, synchronous=FULL (a COMMIT that returned is on disk),
+ * every write transaction BEGIN IMMEDIATE (a deferred one that later writes
+ * fails with SQLITE_BUSY at once, whatever the busy timeout), a busy
+ * timeout, foreign keys on. Events are inserted by their UUID with ON
+ * CONFLICT DO NOTHING, so retrying a COMMIT whose outcome was unknown never
+ * stores an event twice. The full-text index is written in the same
+ * transaction as the events, by the store, not by triggers. */
+
+#define SCHEMA_VERSION 1
+#define BUSY_TIMEOUT_MS 10000
+
+struct _KbdHistoryStore
+{
+  sqlite3 *db;
+  char *filename;
+  gboolean read_only;
+};
+
+static const char schema_v1[] =
+  "CREATE TABLE sessions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  article_id TEXT NOT NULL,"
+  "  article_hash TEXT NOT NULL,"
+  "  article_title TEXT NOT NULL,"
+  "  technician TEXT,"
+  "  ticket TEXT,"
+  "  language TEXT NOT NULL,"
+  "  started_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  current_node TEXT NOT NULL,"
+  "  outcome INTEGER NOT NULL DEFAULT 0,"
+  "  path TEXT NOT NULL DEFAULT '',"
+  "  n_events INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX sessions_by_start ON sessions (started_at DESC, id DESC);"
+  "CREATE INDEX sessions_by_article ON sessions (article_id, started_at DESC);"
+  "CREATE INDEX sessions_by_outcome ON sessions (outcome, started_at DESC);"
+  "CREATE TABLE events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  session INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+  "  kind INTEGER NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  node TEXT,"
+  "  node_title TEXT,"
+  "  answer TEXT,"
+  "  label TEXT,"
+  "  step TEXT,"
+  "  done INTEGER NOT NULL DEFAULT 0,"
+  "  text TEXT,"
+  "  position INTEGER NOT NULL DEFAULT 0,"
+  "  ms INTEGER NOT NULL DEFAULT 0,"
+  "  result INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX events_by_session ON events (session, id);"
+  "CREATE VIRTUAL TABLE search USING fts5 ("
+  "  body, session UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'"
+  ");";
+
+/* Each entry migrates from version i + 1 to i + 2. */
+static const char *const migrations[] = {
+  NULL,
+};
+
+static int
+error_code_for (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      return KBD_ERROR_DISK_FULL;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return KBD_ERROR_BUSY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return KBD_ERROR_CORRUPT;
+    case SQLITE_READONLY:
+      return KBD_ERROR_READ_ONLY;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+      return KBD_ERROR_IO;
+    default:
+      return KBD_ERROR_DATABASE;
+    }
+}
+
+static gboolean
+fail_sqlite (KbdHistoryStore *store,
+             int              rc,
+             GError         **error)
+{
+  int code = error_code_for (rc);
+
+  if (code == KBD_ERROR_DISK_FULL)
+    g_set_error (error, KBD_ERROR, code,
+                 _("%s: the disk is full; the session is kept in memory and saved when there is space"),
+                 store->filename);
+  else
+    g_set_error (error, KBD_ERROR, code, "%s: %s", store->filename,
+                 store->db != NULL ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+static gboolean
+exec (KbdHistoryStore *store,
+      const char      *sql,
+      GError         **error)
+{
+  int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return fail_sqlite (store, rc, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (KbdHistoryStore *store,
+         const char      *sql,
+         GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      fail_sqlite (store, rc, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static gboolean
+rollback (KbdHistoryStore *store)
+{
+  if (!sqlite3_get_autocommit (store->db))
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* A COMMIT that fails has an unknown outcome: the transaction is rolled
+ * back if it is still open, and the caller retries; events are idempotent. */
+static gboolean
+commit (KbdHistoryStore *store,
+        GError         **error)
+{
+  int rc = sqlite3_exec (store->db, "COMMIT", NULL, NULL, NULL);
+
+  if (rc == SQLITE_OK)
+    return TRUE;
+  fail_sqlite (store, rc, error);
+  return rollback (store);
+}
+
+static gboolean
+pragma_int (KbdHistoryStore *store,
+            const char      *sql,
+            gint64          *out,
+            GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return fail_sqlite (store, rc, error);
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static void
+store_free (KbdHistoryStore *store)
+{
+  if (store == NULL)
+    return;
+  if (store->db != NULL)
+    sqlite3_close_v2 (store->db);
+  g_free (store->filename);
+  g_free (store);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbdHistoryStore, store_free)
+
+static gboolean
+refuse_symlink (const char  *path,
+                GError     **error)
+{
+  struct stat st;
+
+  if (g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, KBD_ERROR, KBD_ERROR_UNSAFE_PATH,
+                   _("%s: is a symbolic link; history is never written through a link at the database path"),
+                   path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_paths (const char  *filename,
+             GError     **error)
+{
+  g_autofree char *wal = g_strconcat (filename, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (filename, "-shm", NULL);
+
+  return refuse_symlink (filename, error) && refuse_symlink (wal, error) &&
+         refuse_symlink (shm, error);
+}
+
+static gboolean
+configure (KbdHistoryStore *store,
+           GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int persist = 1;
+
+  sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (store->db, 1);
+
+  if (!exec (store, "PRAGMA foreign_keys = ON", error))
+    return FALSE;
+
+  if (store->read_only)
+    return TRUE;
+
+  /* Keep the WAL file when closing: a full disk then still lets a new
+   * connection open and read. */
+  sqlite3_file_control (store->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+
+  stmt = prepare (store, "PRAGMA journal_mode = WAL", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return fail_sqlite (store, sqlite3_errcode (store->db), error);
+  if (g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") != 0)
+    {
+      g_set_error (error, KBD_ERROR, KBD_ERROR_DATABASE,
+                   _("%s: the database cannot use write-ahead logging"), store->filename);
+      return FALSE;
+    }
+
+  return exec (store, "PRAGMA synchronous = FULL", error);
+}
+
+/* Runs quick_check; FALSE with KBD_ERROR_CORRUPT when the file is not a
+ * healthy SQLite database. */
+static gboolean
+check_integrity (KbdHistoryStore *store,
+                 GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (store->db, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return fail_sqlite (store, rc, error);
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return fail_sqlite (store, rc, error);
+
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      g_set_error (error, KBD_ERROR, KBD_ERROR_CORRUPT, _("%s: the database is damaged: %s"),
+                   store->filename, (const char *) sqlite3_column_text (stmt, 0));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_user_version (KbdHistoryStore *store,
+                  int              version,
+                  GError         **error)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", version);
+  return exec (store, sql, error);
+}
+
+/* Brings the schema to SCHEMA_VERSION. Two processes may start at once:
+ * the version is read again inside an immediate transaction, so the work
+ * is done exactly once. */
+static gboolean
+migrate (KbdHistoryStore *store,
+         GError         **error)
+{
+  gint64 version;
+
+  if (!pragma_int (store, "PRAGMA user_version", &version, error))
+    return FALSE;
+  if (version == SCHEMA_VERSION)
+    return TRUE;
+
+  if (version > 0 && version < SCHEMA_VERSION)
+    {
+      /* A copy of the database as it was, before anything changes. */
+      g_autofree char *backup = g_strdup_printf ("%s.v%" G_GINT64_FORMAT ".bak",
+                                                 store->filename, version);
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
+      if (!g_file_test (backup, G_FILE_TEST_EXISTS))
+        {
+          stmt = prepare (store, "VACUUM INTO ?", error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_text (stmt, 1, backup, -1, SQLITE_TRANSIENT);
+          if (sqlite3_step (stmt) != SQLITE_DONE)
+            return fail_sqlite (store, sqlite3_errcode (store->db), error);
+        }
+    }
+
+  if (!exec (store, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if (!pragma_int (store, "PRAGMA user_version", &version, error))
+    goto rollback;
+
+  if (version == 0)
+    {
+      if (!exec (store, schema_v1, error))
+        goto rollback;
+      version = 1;
+    }
+
+  while (version < SCHEMA_VERSION)
+    {
+      if (!exec (store, migrations[version - 1], error))
+        goto rollback;
+      version++;
+    }
+
+  if (!set_user_version (store, SCHEMA_VERSION, error))
+    goto rollback;
+
+  return commit (store, error);
+
+rollback:
+  return rollback (store);
+}
+
+static KbdHistoryStore *
+open_connection (const char          *filename,
+                 gboolean             read_only,
+                 GError             **error)
+{
+  g_autoptr(KbdHistoryStore) store = g_new0 (KbdHistoryStore, 1);
+  int flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+  int rc;
+
+  store->filename = g_strdup (filename);
+  store->read_only = read_only;
+
+  rc = sqlite3_open_v2 (filename, &store->db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      fail_sqlite (store, rc, error);
+      return NULL;
+    }
+
+  if (!configure (store, error))
+    return NULL;
+
+  return g_steal_pointer (&store);
+}
+
+static gboolean
+move_aside (const char  *filename,
+            char       **moved_to,
+            GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *target = g_strdup_printf ("%s.damaged-%s", filename, stamp);
+  static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (filename, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (target, suffixes[i], NULL);
+
+      if (g_rename (from, to) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, KBD_ERROR, KBD_ERROR_IO,
+                       _("%s: cannot move the damaged database aside: %s"),
+                       from, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+
+  *moved_to = g_steal_pointer (&target);
+  return TRUE;
+}
+
+static gboolean
+create_private_file (const char  *filename,
+                     GError     **error)
+{
+  int fd = g_open (filename, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, KBD_ERROR, saved_errno == ELOOP ? KBD_ERROR_UNSAFE_PATH : KBD_ERROR_IO,
+                   _("%s: cannot create the history database: %s"),
+                   filename, g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static KbdHistoryStore *
+sqlite_open (const char           *filename,
+             KbdHistoryStoreMode   mode,
+             char                **notice,
+             GError              **error)
+{
+  g_autoptr(KbdHistoryStore) store = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *real_directory = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *base = NULL;
+  gint64 version = 0;
+
+  kbd_i18n_init ();
+
+  /* A symlinked data folder is fine: resolve the folder first, then refuse
+   * a link at the database path itself. */
+  directory = g_path_get_dirname (filename);
+  base = g_path_get_basename (filename);
+  if (mode == KBD_HISTORY_STORE_READ_WRITE && g_mkdir_with_parents (directory, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, KBD_ERROR, KBD_ERROR_IO, _("%s: cannot create the folder: %s"),
+                   directory, g_strerror (saved_errno));
+      return NULL;
+    }
+  real_directory = realpath (directory, NULL);
+  if (real_directory == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, KBD_ERROR, KBD_ERROR_IO, _("%s: %s"), directory,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  path = g_build_filename (real_directory, base, NULL);
+
+  if (!check_paths (path, error))
+    return NULL;
+
+  if (mode == KBD_HISTORY_STORE_READ_WRITE && !create_private_file (path, error))
+    return NULL;
+
+  store = open_connection (path, mode == KBD_HISTORY_STORE_READ_ONLY, &local_error);
+  if (store != NULL && !check_integrity (store, &local_error))
+    g_clear_pointer (&store, store_free);
+
+  if (store == NULL)
+    {
+      g_autofree char *moved_to = NULL;
+
+      if (!g_error_matches (local_error, KBD_ERROR, KBD_ERROR_CORRUPT) ||
+          mode == KBD_HISTORY_STORE_READ_ONLY)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      /* Never replaced silently: moved aside, with a way back. */
+      if (!move_aside (path, &moved_to, error) || !create_private_file (path, error))
+        return NULL;
+      if (notice != NULL)
+        *notice = g_strdup_printf (_("The history database was damaged. It was moved to %s and a new one was started. "
+                                     "To recover what it holds, run: sqlite3 %s .recover | sqlite3 %s.recovered"),
+                                   moved_to, moved_to, moved_to);
+      g_clear_error (&local_error);
+      store = open_connection (path, FALSE, error);
+      if (store == NULL)
+        return NULL;
+    }
+
+  if (!pragma_int (store, "PRAGMA user_version", &version, error))
+    return NULL;
+
+  if (version > SCHEMA_VERSION)
+    {
+      if (notice != NULL)
+        *notice = g_strdup_printf (_("The history database %s was written by a newer version of KB Decide (schema %" G_GINT64_FORMAT "). "
+                                     "It is opened read-only: sessions can be read but nothing is recorded."),
+                                   path, version);
+      if (!store->read_only)
+        {
+          g_clear_pointer (&store, store_free);
+          store = open_connection (path, TRUE, error);
+          if (store == NULL)
+            return NULL;
+        }
+      return g_steal_pointer (&store);
+    }
+
+  if (mode == KBD_HISTORY_STORE_READ_ONLY)
+    {
+      if (version < SCHEMA_VERSION)
+        {
+          g_set_error (error, KBD_ERROR, KBD_ERROR_READ_ONLY,
+                       _("%s: the database has not been set up yet"), path);
+          return NULL;
+        }
+      return g_steal_pointer (&store);
+    }
+
+  if (!migrate (store, error))
+    return NULL;
+
+  return g_steal_pointer (&store);
+}
+
+static void
+sqlite_close (KbdHistoryStore *store)
+{
+  store_free (store);
+}
+
+static gboolean
+sqlite_is_read_only (KbdHistoryStore *store)
+{
+  return store->read_only;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static gboolean
+step_done (KbdHistoryStore *store,
+           sqlite3_stmt    *stmt,
+           GError         **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return fail_sqlite (store, rc, error);
+  return TRUE;
+}
+
+static gboolean
+add_search_row (KbdHistoryStore *store,
+                sqlite3_stmt    *stmt,
+                gint64           session_id,
+                const char      *body)
+{
+  if (body == NULL || body[0] == '\0')
+    return TRUE;
+  sqlite3_bind_text (stmt, 1, body, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, session_id);
+  return step_done (store, stmt, NULL);
+}
+
+static gboolean
+sqlite_write (KbdHistoryStore  *store,
+              KbdHistoryWrite **writes,
+              guint             n_writes,
+              GError          **error)
+{
+  g_autoptr(sqlite3_stmt) insert_session = NULL;
+  g_autoptr(sqlite3_stmt) find_session = NULL;
+  g_autoptr(sqlite3_stmt) insert_event = NULL;
+  g_autoptr(sqlite3_stmt) update_session = NULL;
+  g_autoptr(sqlite3_stmt) insert_search = NULL;
+  int rc;
+
+  if (store->read_only)
+    {
+      g_set_error (error, KBD_ERROR, KBD_ERROR_READ_ONLY,
+                   _("%s: the history is read-only"), store->filename);
+      return FALSE;
+    }
+
+  insert_session = prepare (store,
+    "INSERT INTO sessions (uuid, article_id, article_hash, article_title, technician, ticket,"
+    " language, started_at, updated_at, current_node, outcome, path)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)"
+    " ON CONFLICT (uuid) DO NOTHING", error);
+  find_session = insert_session ? prepare (store, "SELECT id FROM sessions WHERE uuid = ?", error) : NULL;
+  insert_event = find_session ? prepare (store,
+    "INSERT INTO events (uuid, session, kind, time, node, node_title, answer, label, step, done,"
+    " text, position, ms, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (uuid) DO NOTHING", error) : NULL;
+  update_session = insert_event ? prepare (store,
+    "UPDATE sessions SET updated_at = max (updated_at, ?1), current_node = ?2, outcome = ?3,"
+    " path = ?4, n_events = n_events + 1 WHERE id = ?5", error) : NULL;
+  insert_search = update_session ? prepare (store,
+    "INSERT INTO search (body, session) VALUES (?, ?)", error) : NULL;
+  if (insert_search == NULL)
+    return FALSE;
+
+  rc = sqlite3_exec (store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return fail_sqlite (store, rc, error);
+
+  for (guint i = 0; i < n_writes; i++)
+    {
+      KbdHistoryWrite *w = writes[i];
+      KbdEvent *event = w->event;
+      gint64 session_id;
+
+      sqlite3_bind_text (insert_session, 1, w->session_uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert_session, 2, w->article_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert_session, 3, w->article_hash, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert_session, 4, w->article_title, -1, SQLITE_STATIC);
+      bind_text_or_null (insert_session, 5, w->technician);
+      bind_text_or_null (insert_session, 6, w->ticket);
+      sqlite3_bind_text (insert_session, 7, w->language, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert_session, 8, w->started_at);
+      sqlite3_bind_text (insert_session, 9, w->current_node, -1, SQLITE_STATIC);
+      sqlite3_bind_int (insert_session, 10, w->outcome);
+      sqlite3_bind_text (insert_session, 11, "", -1, SQLITE_STATIC);
+      if (!step_done (store, insert_session, error))
+        goto rollback;
+
+      if (sqlite3_changes (store->db) == 1)
+        {
+          GString *body = g_string_new (w->article_title);
+
+          if (w->ticket != NULL)
+            g_string_append_printf (body, "\n%s", w->ticket);
+          if (w->technician != NULL)
+            g_string_append_printf (body, "\n%s", w->technician);
+          add_search_row (store, insert_search, sqlite3_last_insert_rowid (store->db), body->str);
+          g_string_free (body, TRUE);
+        }
+
+      sqlite3_bind_text (find_session, 1, w->session_uuid, -1, SQLITE_STATIC);
+      rc = sqlite3_step (find_session);
+      if (rc != SQLITE_ROW)
+        {
+          sqlite3_reset (find_session);
+          fail_sqlite (store, rc == SQLITE_DONE ? SQLITE_INTERNAL : rc, error);
+          goto rollback;
+        }
+      session_id = sqlite3_column_int64 (find_session, 0);
+      sqlite3_reset (find_session);
+
+      sqlite3_bind_text (insert_event, 1, event->uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert_event, 2, session_id);
+      sqlite3_bind_int (insert_event, 3, event->kind);
+      sqlite3_bind_int64 (insert_event, 4, event->time);
+      bind_text_or_null (insert_event, 5, event->node_id);
+      bind_text_or_null (insert_event, 6, event->node_title);
+      bind_text_or_null (insert_event, 7, event->answer_id);
+      bind_text_or_null (insert_event, 8, event->label);
+      bind_text_or_null (insert_event, 9, event->step_id);
+      sqlite3_bind_int (insert_event, 10, event->done);
+      bind_text_or_null (insert_event, 11, event->text);
+      sqlite3_bind_int64 (insert_event, 12, event->position);
+      sqlite3_bind_int64 (insert_event, 13, (gint64) (event->seconds * 1000 + 0.5));
+      sqlite3_bind_int (insert_event, 14, event->result);
+      if (!step_done (store, insert_event, error))
+        goto rollback;
+
+      /* Already stored (a retry after an unknown COMMIT outcome): nothing
+       * else to do for this event. */
+      if (sqlite3_changes (store->db) == 0)
+        continue;
+
+      sqlite3_bind_int64 (update_session, 1, event->time);
+      sqlite3_bind_text (update_session, 2, w->current_node, -1, SQLITE_STATIC);
+      sqlite3_bind_int (update_session, 3, w->outcome);
+      sqlite3_bind_text (update_session, 4, w->path != NULL ? w->path : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (update_session, 5, session_id);
+      if (!step_done (store, update_session, error))
+        goto rollback;
+
+      if (event->kind == KBD_EVENT_NOTE)
+        add_search_row (store, insert_search, session_id, event->text);
+      else if (event->kind == KBD_EVENT_ANSWER)
+        {
+          g_autofree char *body = g_strdup_printf ("%s\n%s", event->node_title ? event->node_title : "",
+                                                   event->label ? event->label : "");
+          add_search_row (store, insert_search, session_id, body);
+        }
+    }
+
+  return commit (store, error);
+
+rollback:
+  return rollback (store);
+}
+
+/* Reading ------------------------------------------------------------------ */
+
+#define RECORD_COLUMNS \
+  "s.uuid, s.article_id, s.article_title, s.article_hash, s.technician, s.ticket, s.language," \
+  " s.started_at, s.updated_at, s.current_node, s.outcome, s.n_events"
+
+static KbdSessionRecord *
+record_from_row (sqlite3_stmt *stmt,
+                 const char   *snippet)
+{
+  KbdSessionRecord *record = kbd_session_record_new ();
+
+  kbd_session_record_set (record,
+                          (const char *) sqlite3_column_text (stmt, 0),
+                          (const char *) sqlite3_column_text (stmt, 1),
+                          (const char *) sqlite3_column_text (stmt, 2),
+                          (const char *) sqlite3_column_text (stmt, 3),
+                          (const char *) sqlite3_column_text (stmt, 4),
+                          (const char *) sqlite3_column_text (stmt, 5),
+                          (const char *) sqlite3_column_text (stmt, 6),
+                          sqlite3_column_int64 (stmt, 7),
+                          sqlite3_column_int64 (stmt, 8),
+                          (const char *) sqlite3_column_text (stmt, 9),
+                          sqlite3_column_int (stmt, 10),
+                          (guint) sqlite3_column_int (stmt, 11),
+                          snippet);
+  return record;
+}
+
+/* Appends the WHERE clause for @filter and returns the values to bind, in
+ * order, as GVariants. */
+static GPtrArray *
+build_where (GString                    *sql,
+             const KbdHistoryFilterData *filter)
+{
+  GPtrArray *values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  const char *glue = " WHERE ";
+
+  if (filter == NULL)
+    return values;
+
+#define ADD_CONDITION(text, value) \
+  G_STMT_START { \
+    g_string_append (sql, glue); \
+    g_string_append (sql, text); \
+    g_ptr_array_add (values, g_variant_ref_sink (value)); \
+    glue = " AND "; \
+  } G_STMT_END
+
+  if (filter->article_id != NULL)
+    ADD_CONDITION ("s.article_id = ?", g_variant_new_string (filter->article_id));
+  if (filter->outcome_set)
+    ADD_CONDITION ("s.outcome = ?", g_variant_new_int64 (filter->outcome));
+  if (filter->flags & KBD_HISTORY_FILTER_UNFINISHED)
+    ADD_CONDITION ("s.outcome = ?", g_variant_new_int64 (KBD_OUTCOME_NONE));
+  if (filter->technician != NULL)
+    ADD_CONDITION ("s.technician = ?", g_variant_new_string (filter->technician));
+  if (filter->since != 0)
+    ADD_CONDITION ("s.started_at >= ?", g_variant_new_int64 (filter->since));
+  if (filter->until != 0)
+    ADD_CONDITION ("s.started_at < ?", g_variant_new_int64 (filter->until));
+
+#undef ADD_CONDITION
+
+  return values;
+}
+
+static void
+bind_values (sqlite3_stmt *stmt,
+             GPtrArray    *values)
+{
+  for (guint i = 0; i < values->len; i++)
+    {
+      GVariant *value = g_ptr_array_index (values, i);
+
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        sqlite3_bind_text (stmt, i + 1, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_int64 (stmt, i + 1, g_variant_get_int64 (value));
+    }
+}
+
+static GPtrArray *
+sqlite_list (KbdHistoryStore            *store,
+             const KbdHistoryFilterData *filter,
+             guint                       offset,
+             guint                       limit,
+             GError                    **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT " RECORD_COLUMNS " FROM sessions s");
+  g_autoptr(GPtrArray) values = build_where (sql, filter);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  g_string_append (sql, " ORDER BY s.started_at DESC, s.id DESC LIMIT ? OFFSET ?");
+  stmt = prepare (store, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_values (stmt, values);
+  sqlite3_bind_int64 (stmt, values->len + 1, limit);
+  sqlite3_bind_int64 (stmt, values->len + 2, offset);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (records, record_from_row (stmt, NULL));
+  if (rc != SQLITE_DONE)
+    {
+      fail_sqlite (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&records);
+}
+
+static gint64
+sqlite_count (KbdHistoryStore            *store,
+              const KbdHistoryFilterData *filter,
+              GError                    **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT count(*) FROM sessions s");
+  g_autoptr(GPtrArray) values = build_where (sql, filter);
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, sql->str, error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  bind_values (stmt, values);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      fail_sqlite (store, rc, error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* Turns what a person typed into an FTS5 query that cannot be a syntax
+ * error: every word quoted, as a prefix, all required. */
+static char *
+make_match_query (const char *text)
+{
+  GString *query = g_string_new (NULL);
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *start;
+
+      while (*p != '\0' && !g_unichar_isalnum (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      start = p;
+      while (*p != '\0' && g_unichar_isalnum (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      if (p > start)
+        {
+          if (query->len > 0)
+            g_string_append_c (query, ' ');
+          g_string_append_c (query, '"');
+          g_string_append_len (query, start, p - start);
+          g_string_append (query, "\"*");
+        }
+    }
+
+  return g_string_free (query, query->len == 0);
+}
+
+static GPtrArray *
+sqlite_search (KbdHistoryStore *store,
+               const char      *text,
+               guint            limit,
+               GError         **error)
+{
+  g_autofree char *query = make_match_query (text);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int rc;
+
+  if (query == NULL)
+    return g_steal_pointer (&records);
+
+  /* Best hit per session: over-fetch, then keep the first row of each. The
+   * snippet marks matches with U+0002 … U+0003, which history text cannot
+   * contain (control characters are refused in notes). */
+  stmt = prepare (store,
+                  "SELECT " RECORD_COLUMNS ", snippet (search, 0, char (2), char (3), '…', 12)"
+                  " FROM search JOIN sessions s ON s.id = search.session"
+                  " WHERE search MATCH ?1 ORDER BY search.rank LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, query, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, (gint64) limit * 4 + 16);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && records->len < limit)
+    {
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_hash_table_contains (seen, uuid))
+        continue;
+      g_hash_table_add (seen, g_strdup (uuid));
+      g_ptr_array_add (records, record_from_row (stmt, (const char *) sqlite3_column_text (stmt, 12)));
+    }
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      fail_sqlite (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&records);
+}
+
+static KbdSessionRecord *
+sqlite_get_session (KbdHistoryStore *store,
+                    const char      *uuid,
+                    GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+    "SELECT " RECORD_COLUMNS " FROM sessions s WHERE s.uuid = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return record_from_row (stmt, NULL);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND, _("no session %s in the history"), uuid);
+  else
+    fail_sqlite (store, rc, error);
+  return NULL;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static GPtrArray *
+sqlite_get_events (KbdHistoryStore *store,
+                   const char      *uuid,
+                   GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store,
+    "SELECT e.uuid, e.kind, e.time, e.node, e.node_title, e.answer, e.label, e.step, e.done,"
+    " e.text, e.position, e.ms, e.result, s.article_id, s.article_hash, s.technician,"
+    " s.ticket, s.language"
+    " FROM events e JOIN sessions s ON s.id = e.session WHERE s.uuid = ? ORDER BY e.id", error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) kbd_event_unref);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int kind = sqlite3_column_int (stmt, 1);
+      KbdEvent *event;
+
+      if (kind < KBD_EVENT_START || kind > KBD_EVENT_FINISH)
+        continue;
+      event = kbd_event_new_empty (kind);
+      event->uuid = column_dup (stmt, 0);
+      event->time = sqlite3_column_int64 (stmt, 2);
+      event->node_id = column_dup (stmt, 3);
+      event->node_title = column_dup (stmt, 4);
+      event->answer_id = column_dup (stmt, 5);
+      event->label = column_dup (stmt, 6);
+      event->step_id = column_dup (stmt, 7);
+      event->done = sqlite3_column_int (stmt, 8) != 0;
+      event->text = column_dup (stmt, 9);
+      event->position = (guint) sqlite3_column_int64 (stmt, 10);
+      event->seconds = sqlite3_column_int64 (stmt, 11) / 1000.0;
+      event->result = CLAMP (sqlite3_column_int (stmt, 12), KBD_OUTCOME_NONE, KBD_OUTCOME_NOT_APPLICABLE);
+      if (kind == KBD_EVENT_START)
+        {
+          event->article_id = column_dup (stmt, 13);
+          event->content_hash = column_dup (stmt, 14);
+          event->technician = column_dup (stmt, 15);
+          event->ticket = column_dup (stmt, 16);
+          event->language = column_dup (stmt, 17);
+        }
+      g_ptr_array_add (events, event);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      fail_sqlite (store, rc, error);
+      return NULL;
+    }
+
+  if (events->len == 0)
+    {
+      g_autoptr(KbdSessionRecord) record = sqlite_get_session (store, uuid, error);
+
+      if (record == NULL)
+        return NULL;
+    }
+
+  return g_steal_pointer (&events);
+}
+
+static void
+add_counts (JsonBuilder  *builder,
+            sqlite3_stmt *stmt,
+            const char   *name_member)
+{
+  json_builder_begin_array (builder);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, name_member);
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 0));
+      json_builder_set_member_name (builder, "sessions");
+      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 1));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static char *
+sqlite_stats (KbdHistoryStore *store,
+              const char      *article_id,
+              GError         **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(sqlite3_stmt) outcomes = NULL;
+  g_autoptr(sqlite3_stmt) paths = NULL;
+  g_autoptr(sqlite3_stmt) stops = NULL;
+  gint64 total = 0;
+  gint64 counts[KBD_OUTCOME_NOT_APPLICABLE + 1] = { 0 };
+
+  outcomes = prepare (store, "SELECT outcome, count(*) FROM sessions WHERE article_id = ? GROUP BY outcome", error);
+  paths = outcomes ? prepare (store,
+    "SELECT path, count(*) AS n FROM sessions WHERE article_id = ? AND outcome != 0"
+    " GROUP BY path ORDER BY n DESC, path LIMIT 10", error) : NULL;
+  stops = paths ? prepare (store,
+    "SELECT current_node, count(*) AS n FROM sessions WHERE article_id = ? AND outcome = 0"
+    " GROUP BY current_node ORDER BY n DESC, current_node LIMIT 10", error) : NULL;
+  if (stops == NULL)
+    return NULL;
+
+  sqlite3_bind_text (outcomes, 1, article_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (paths, 1, article_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stops, 1, article_id, -1, SQLITE_STATIC);
+
+  while (sqlite3_step (outcomes) == SQLITE_ROW)
+    {
+      int outcome = sqlite3_column_int (outcomes, 0);
+
+      if (outcome >= KBD_OUTCOME_NONE && outcome <= KBD_OUTCOME_NOT_APPLICABLE)
+        counts[outcome] += sqlite3_column_int64 (outcomes, 1);
+      total += sqlite3_column_int64 (outcomes, 1);
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "article");
+  json_builder_add_string_value (builder, article_id);
+  json_builder_set_member_name (builder, "sessions");
+  json_builder_add_int_value (builder, total);
+  json_builder_set_member_name (builder, "outcomes");
+  json_builder_begin_object (builder);
+  for (int i = KBD_OUTCOME_RESOLVED; i <= KBD_OUTCOME_NOT_APPLICABLE; i++)
+    {
+      json_builder_set_member_name (builder, kbd_outcome_result_to_string (i));
+      json_builder_add_int_value (builder, counts[i]);
+    }
+  json_builder_set_member_name (builder, "unfinished");
+  json_builder_add_int_value (builder, counts[KBD_OUTCOME_NONE]);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "common_paths");
+  add_counts (builder, paths, "path");
+  json_builder_set_member_name (builder, "unfinished_stopped_at");
+  add_counts (builder, stops, "node");
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}
+
+static gboolean
+delete_where (KbdHistoryStore *store,
+              const char      *condition,
+              GVariant        *value,
+              gint64          *n_deleted,
+              GError         **error)
+{
+  g_autofree char *delete_search = g_strdup_printf (
+    "DELETE FROM search WHERE session IN (SELECT id FROM sessions WHERE %s)", condition);
+  g_autofree char *delete_sessions = g_strdup_printf ("DELETE FROM sessions WHERE %s", condition);
+  g_autoptr(GVariant) owned = g_variant_ref_sink (value);
+  const char *statements[] = { delete_search, delete_sessions };
+  int rc;
+
+  if (store->read_only)
+    {
+      g_set_error (error, KBD_ERROR, KBD_ERROR_READ_ONLY, _("%s: the history is read-only"),
+                   store->filename);
+      return FALSE;
+    }
+
+  rc = sqlite3_exec (store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return fail_sqlite (store, rc, error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = prepare (store, statements[i], error);
+
+      if (stmt == NULL)
+        goto rollback;
+      if (g_variant_is_of_type (owned, G_VARIANT_TYPE_STRING))
+        sqlite3_bind_text (stmt, 1, g_variant_get_string (owned, NULL), -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_int64 (stmt, 1, g_variant_get_int64 (owned));
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          fail_sqlite (store, rc, error);
+          goto rollback;
+        }
+      if (n_deleted != NULL)
+        *n_deleted = sqlite3_changes (store->db);
+    }
+
+  return commit (store, error);
+
+rollback:
+  return rollback (store);
+}
+
+static gboolean
+sqlite_delete_session (KbdHistoryStore *store,
+                       const char      *uuid,
+                       GError         **error)
+{
+  gint64 n = 0;
+
+  if (!delete_where (store, "uuid = ?", g_variant_new_string (uuid), &n, error))
+    return FALSE;
+  if (n == 0)
+    {
+      g_set_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND, _("no session %s in the history"), uuid);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+sqlite_delete_before (KbdHistoryStore *store,
+                      gint64           before,
+                      GError         **error)
+{
+  gint64 n = 0;
+
+  if (!delete_where (store, "started_at < ?", g_variant_new_int64 (before), &n, error))
+    return -1;
+  return n;
+}
+
+static gboolean
+sqlite_backup (KbdHistoryStore *store,
+               const char      *destination,
+               GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (g_file_test (destination, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, KBD_ERROR, KBD_ERROR_IO,
+                   _("%s: already exists; a backup never overwrites a file"), destination);
+      return FALSE;
+    }
+
+  /* VACUUM INTO writes a consistent, compact copy while others write. */
+  stmt = prepare (store, "VACUUM INTO ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, destination, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return fail_sqlite (store, rc, error);
+  g_chmod (destination, 0600);
+  return TRUE;
+}
+
+const KbdHistoryBackend kbd_history_sqlite_backend = {
+  .name = "sqlite",
+  .open = sqlite_open,
+  .close = sqlite_close,
+  .is_read_only = sqlite_is_read_only,
+  .write = sqlite_write,
+  .list = sqlite_list,
+  .count = sqlite_count,
+  .search = sqlite_search,
+  .get_session = sqlite_get_session,
+  .get_events = sqlite_get_events,
+  .stats = sqlite_stats,
+  .delete_session = sqlite_delete_session,
+  .delete_before = sqlite_delete_before,
+  .backup = sqlite_backup,
+};
+
+gboolean kbd_history_sqlite_pragma (KbdHistoryStore  *store,
+                                    const char       *sql,
+                                    gint64           *out,
+                                    GError          **error);
+
+gboolean
+kbd_history_sqlite_pragma (KbdHistoryStore  *store,
+                           const char       *sql,
+                           gint64           *out,
+                           GError          **error)
+{
+  gint64 ignored;
+
+  return pragma_int (store, sql, out != NULL ? out : &ignored, error);
+}

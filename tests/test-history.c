@@ -1,0 +1,765 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "kbdecide.h"
+#include "kbd-history-private.h"
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  KbdArticle *article;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("kbd-history-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->dir, "data", "history.db", NULL);
+  f->article = kbd_article_new_from_file (path, KBD_LOAD_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_clear_object (&f->article);
+}
+
+/* Walks KB 312395 to the Common Files escalation, with a note. */
+static KbdSession *
+walk_escalation (KbdHistory *history,
+                 KbdArticle *article,
+                 const char *ticket,
+                 const char *note)
+{
+  g_autoptr(GError) error = NULL;
+  KbdSession *session = kbd_session_new (article, "Ada", ticket);
+
+  if (history != NULL)
+    kbd_history_attach (history, session);
+  g_assert_true (kbd_session_choose (session, "yes", &error));
+  g_assert_true (kbd_session_choose (session, "cluster", &error));
+  g_assert_true (kbd_session_choose (session, "no", &error));
+  g_assert_true (kbd_session_set_step_done (session, "move_virtual_servers", TRUE, &error));
+  if (note != NULL)
+    g_assert_true (kbd_session_add_note (session, note, &error));
+  g_assert_true (kbd_session_advance (session, &error));
+  g_assert_true (kbd_session_choose (session, "yes", &error));
+  g_assert_no_error (error);
+  g_assert_true (kbd_session_get_finished (session));
+  return session;
+}
+
+static void
+test_creates_private_files (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) session = NULL;
+  g_autofree char *folder = g_path_get_dirname (f->db);
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  struct stat st;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (history);
+  g_assert_false (kbd_history_get_read_only (history));
+  g_assert_null (kbd_history_get_notice (history));
+
+  session = walk_escalation (history, f->article, NULL, NULL);
+  g_assert_true (kbd_history_flush (history, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_stat (folder, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (f->db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_records_every_event (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) session = walk_escalation (history, f->article, "INC-1", "caller is on site");
+  g_autoptr(GPtrArray) live = kbd_session_get_events (session);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(KbdSessionRecord) record = NULL;
+
+  g_assert_true (kbd_history_flush (history, &error));
+  g_assert_cmpuint (kbd_history_get_pending (history), ==, 0);
+
+  stored = kbd_history_get_events (history, kbd_session_get_uuid (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, live->len);
+  for (guint i = 0; i < live->len; i++)
+    {
+      KbdEvent *a = g_ptr_array_index (live, i);
+      KbdEvent *b = g_ptr_array_index (stored, i);
+
+      g_assert_cmpstr (kbd_event_get_uuid (a), ==, kbd_event_get_uuid (b));
+      g_assert_cmpint (kbd_event_get_kind (a), ==, kbd_event_get_kind (b));
+      g_assert_cmpint (kbd_event_get_time (a), ==, kbd_event_get_time (b));
+      g_assert_cmpstr (kbd_event_get_node_id (a), ==, kbd_event_get_node_id (b));
+      g_assert_cmpstr (kbd_event_get_answer_id (a), ==, kbd_event_get_answer_id (b));
+      g_assert_cmpstr (kbd_event_get_label (a), ==, kbd_event_get_label (b));
+      g_assert_cmpstr (kbd_event_get_text (a), ==, kbd_event_get_text (b));
+    }
+
+  record = kbd_history_get_session (history, kbd_session_get_uuid (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kbd_session_record_get_article_id (record), ==, "KB312395");
+  g_assert_cmpstr (kbd_session_record_get_ticket (record), ==, "INC-1");
+  g_assert_cmpstr (kbd_session_record_get_technician (record), ==, "Ada");
+  g_assert_cmpstr (kbd_session_record_get_language (record), ==, "en");
+  g_assert_cmpstr (kbd_session_record_get_current_node (record), ==, "common_files_escalate");
+  g_assert_cmpint (kbd_session_record_get_outcome (record), ==, KBD_OUTCOME_ESCALATE);
+  g_assert_true (kbd_session_record_get_finished (record));
+  g_assert_cmpuint (kbd_session_record_get_n_events (record), ==, live->len);
+  g_assert_cmpstr (kbd_session_record_get_article_hash (record), ==,
+                   kbd_article_get_content_hash (f->article));
+}
+
+static void
+test_resume_restores_exactly (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) session = kbd_session_new (f->article, "Ada", NULL);
+  g_autoptr(KbdSession) resumed = NULL;
+  g_autoptr(KbdSessionRecord) record = NULL;
+  g_auto(GStrv) warnings = NULL;
+  char *uuid;
+
+  kbd_history_attach (history, session);
+  g_assert_true (kbd_session_choose (session, "yes", &error));
+  g_assert_true (kbd_session_choose (session, "cluster", &error));
+  g_assert_true (kbd_session_choose (session, "no", &error));
+  g_assert_true (kbd_session_set_step_done (session, "remove_iis", TRUE, &error));
+  g_assert_true (kbd_history_flush (history, &error));
+  uuid = g_strdup (kbd_session_get_uuid (session));
+
+  /* The window closes mid-session. */
+  g_clear_object (&session);
+  g_clear_object (&history);
+
+  history = kbd_history_new (f->db, &error);
+  g_assert_no_error (error);
+  record = kbd_history_get_session (history, uuid, &error);
+  g_assert_false (kbd_session_record_get_finished (record));
+  g_assert_cmpstr (kbd_session_record_get_current_node (record), ==, "cluster_method2");
+
+  resumed = kbd_history_resume (history, uuid, f->article, &warnings, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 0);
+  g_assert_cmpstr (kbd_session_get_uuid (resumed), ==, uuid);
+  g_assert_cmpstr (kbd_node_get_id (kbd_session_get_current_node (resumed)), ==, "cluster_method2");
+  g_assert_true (kbd_session_is_step_done (resumed, "remove_iis"));
+  g_assert_false (kbd_session_is_step_done (resumed, "move_virtual_servers"));
+  g_assert_cmpuint (g_list_model_get_n_items (kbd_session_get_path (resumed)), ==, 4);
+
+  /* It goes on being recorded, under the same UUID, with nothing twice. */
+  g_assert_true (kbd_session_advance (resumed, &error));
+  g_assert_true (kbd_history_flush (history, &error));
+  g_clear_object (&record);
+  record = kbd_history_get_session (history, uuid, &error);
+  g_assert_cmpstr (kbd_session_record_get_current_node (record), ==, "common_files_check");
+  g_assert_cmpuint (kbd_session_record_get_n_events (record), ==, 6);
+  g_assert_cmpint (kbd_history_count_sessions (history, NULL, &error), ==, 1);
+  g_free (uuid);
+}
+
+static void
+test_attach_twice_stores_once (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdHistory) second = NULL;
+  g_autoptr(KbdSession) session = walk_escalation (history, f->article, NULL, "a note");
+  g_autoptr(KbdSessionRecord) record = NULL;
+  g_autoptr(GPtrArray) live = kbd_session_get_events (session);
+
+  g_assert_true (kbd_history_flush (history, &error));
+
+  /* Another copy of the program records the same events again, as a retry
+   * after a COMMIT with an unknown outcome would. */
+  second = kbd_history_new (f->db, &error);
+  g_assert_no_error (error);
+  kbd_history_attach (second, session);
+  g_assert_true (kbd_history_flush (second, &error));
+
+  record = kbd_history_get_session (history, kbd_session_get_uuid (session), &error);
+  g_assert_cmpuint (kbd_session_record_get_n_events (record), ==, live->len);
+}
+
+static void
+test_list_filters_and_pages (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdHistoryFilter) filter = kbd_history_filter_new ();
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *ticket = g_strdup_printf ("INC-%u", i);
+
+      if (i % 3 == 0)
+        {
+          /* Unfinished: stopped on the first question. */
+          KbdSession *session = kbd_session_new (f->article, i % 2 ? "Bob" : "Ada", ticket);
+          kbd_history_attach (history, session);
+          g_ptr_array_add (sessions, session);
+        }
+      else
+        g_ptr_array_add (sessions, walk_escalation (history, f->article, ticket, NULL));
+    }
+  g_assert_true (kbd_history_flush (history, &error));
+
+  g_assert_cmpint (kbd_history_count_sessions (history, NULL, &error), ==, 12);
+
+  all = kbd_history_list_sessions (history, NULL, 0, 100, &error);
+  g_assert_cmpuint (all->len, ==, 12);
+  /* Newest first. */
+  for (guint i = 1; i < all->len; i++)
+    g_assert_cmpint (kbd_session_record_get_started_at (g_ptr_array_index (all, i - 1)), >=,
+                     kbd_session_record_get_started_at (g_ptr_array_index (all, i)));
+
+  page = kbd_history_list_sessions (history, NULL, 5, 5, &error);
+  g_assert_cmpuint (page->len, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpstr (kbd_session_record_get_uuid (g_ptr_array_index (page, i)), ==,
+                     kbd_session_record_get_uuid (g_ptr_array_index (all, i + 5)));
+
+  kbd_history_filter_set_flags (filter, KBD_HISTORY_FILTER_UNFINISHED);
+  g_assert_cmpint (kbd_history_count_sessions (history, filter, &error), ==, 4);
+  kbd_history_filter_set_technician (filter, "Bob");
+  g_assert_cmpint (kbd_history_count_sessions (history, filter, &error), ==, 2);
+
+  g_clear_pointer (&filter, kbd_history_filter_unref);
+  filter = kbd_history_filter_new ();
+  kbd_history_filter_set_outcome (filter, KBD_OUTCOME_ESCALATE);
+  g_assert_cmpint (kbd_history_count_sessions (history, filter, &error), ==, 8);
+  kbd_history_filter_set_article (filter, "KB000000");
+  g_assert_cmpint (kbd_history_count_sessions (history, filter, &error), ==, 0);
+
+  g_clear_pointer (&filter, kbd_history_filter_unref);
+  filter = kbd_history_filter_new ();
+  kbd_history_filter_set_range (filter, g_get_real_time () + G_USEC_PER_SEC, 0);
+  g_assert_cmpint (kbd_history_count_sessions (history, filter, &error), ==, 0);
+  kbd_history_filter_set_range (filter, 0, g_get_real_time () + G_USEC_PER_SEC);
+  g_assert_cmpint (kbd_history_count_sessions (history, filter, &error), ==, 12);
+  g_assert_no_error (error);
+}
+
+static void
+test_search_finds_notes (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) a = walk_escalation (history, f->article, "INC-7", "the customer mentioned a flooded server room");
+  g_autoptr(KbdSession) b = walk_escalation (history, f->article, "INC-8", "nothing special");
+  g_autoptr(GPtrArray) hits = NULL;
+  const char *snippet;
+
+  g_assert_true (kbd_history_flush (history, &error));
+
+  hits = kbd_history_search (history, "flood", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpstr (kbd_session_record_get_uuid (g_ptr_array_index (hits, 0)), ==, kbd_session_get_uuid (a));
+  snippet = kbd_session_record_get_snippet (g_ptr_array_index (hits, 0));
+  g_assert_nonnull (strstr (snippet, "\002flooded\003"));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* Answers and article titles are found too; each session once. */
+  hits = kbd_history_search (history, "Common Files", 10, &error);
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  hits = kbd_history_search (history, "INC-8", 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpstr (kbd_session_record_get_uuid (g_ptr_array_index (hits, 0)), ==, kbd_session_get_uuid (b));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* What would be FTS5 syntax is just text. */
+  hits = kbd_history_search (history, "\"flooded AND OR ( NEAR", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  hits = kbd_history_search (history, "  *** ", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+}
+
+static void
+test_export_formats (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) session = walk_escalation (history, f->article, "<b>INC&9</b>",
+                                                   "note with <script>alert(1)</script> & *stars*");
+  const char *uuid = kbd_session_get_uuid (session);
+  g_autofree char *markdown = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonArray *events;
+  g_autoptr(GPtrArray) live = kbd_session_get_events (session);
+
+  g_assert_true (kbd_history_flush (history, &error));
+
+  text = kbd_history_export (history, uuid, KBD_TRANSCRIPT_TEXT, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "Node in a cluster"));
+  g_assert_nonnull (strstr (text, "Step done:"));
+  g_assert_nonnull (strstr (text, "note with <script>alert(1)</script> & *stars*"));
+  g_assert_nonnull (strstr (text, "Escalated"));
+
+  markdown = kbd_history_export (history, uuid, KBD_TRANSCRIPT_MARKDOWN, &error);
+  g_assert_nonnull (strstr (markdown, "\\<script\\>"));
+  g_assert_nonnull (strstr (markdown, "\\*stars\\*"));
+  g_assert_null (strstr (markdown, "<script>"));
+
+  html = kbd_history_export (history, uuid, KBD_TRANSCRIPT_HTML, &error);
+  g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>"));
+  g_assert_nonnull (strstr (html, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; *stars*"));
+  g_assert_nonnull (strstr (html, "&lt;b&gt;INC&amp;9&lt;/b&gt;"));
+  g_assert_null (strstr (html, "<script>"));
+  g_assert_null (strstr (html, "<b>INC"));
+
+  json = kbd_history_export (history, uuid, KBD_TRANSCRIPT_JSON, &error);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "session"), ==, uuid);
+  g_assert_cmpstr (json_object_get_string_member (root, "outcome"), ==, "escalate");
+  g_assert_cmpstr (json_object_get_string_member (root, "ticket"), ==, "<b>INC&9</b>");
+  events = json_object_get_array_member (root, "events");
+  g_assert_cmpuint (json_array_get_length (events), ==, live->len);
+  for (guint i = 0; i < live->len; i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      KbdEvent *expected = g_ptr_array_index (live, i);
+
+      g_assert_cmpstr (json_object_get_string_member (event, "uuid"), ==, kbd_event_get_uuid (expected));
+      g_assert_cmpint (json_object_get_int_member (event, "time"), ==, kbd_event_get_time (expected));
+      g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==,
+                       kbd_event_kind_to_string (kbd_event_get_kind (expected)));
+    }
+}
+
+static void
+test_stats (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) a = walk_escalation (history, f->article, NULL, NULL);
+  g_autoptr(KbdSession) b = walk_escalation (history, f->article, NULL, NULL);
+  g_autoptr(KbdSession) c = kbd_session_new (f->article, NULL, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *stats = NULL;
+  JsonObject *root, *outcomes, *path;
+
+  kbd_history_attach (history, c);
+  g_assert_true (kbd_session_choose (c, "yes", &error));
+  g_assert_true (kbd_history_flush (history, &error));
+
+  stats = kbd_history_get_stats (history, "KB312395", &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, stats, -1, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "sessions"), ==, 3);
+  outcomes = json_object_get_object_member (root, "outcomes");
+  g_assert_cmpint (json_object_get_int_member (outcomes, "escalate"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (outcomes, "resolved"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (outcomes, "unfinished"), ==, 1);
+  path = json_array_get_object_element (json_object_get_array_member (root, "common_paths"), 0);
+  g_assert_cmpint (json_object_get_int_member (path, "sessions"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (path, "path"), ==,
+                   "applies:yes>server_role:cluster>cluster_backup:no>cluster_method2>"
+                   "common_files_check:yes>common_files_escalate");
+  path = json_array_get_object_element (json_object_get_array_member (root, "unfinished_stopped_at"), 0);
+  g_assert_cmpstr (json_object_get_string_member (path, "node"), ==, "server_role");
+}
+
+static void
+test_delete_and_backup (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) a = walk_escalation (history, f->article, NULL, "findme alpha");
+  g_autoptr(KbdSession) b = walk_escalation (history, f->article, NULL, "findme beta");
+  g_autoptr(KbdHistory) copy = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autofree char *backup = g_build_filename (f->dir, "backup.db", NULL);
+  struct stat st;
+
+  g_assert_true (kbd_history_flush (history, &error));
+
+  g_assert_true (kbd_history_backup (history, backup, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (backup, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_false (kbd_history_backup (history, backup, &error));
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_IO);
+  g_clear_error (&error);
+
+  g_assert_true (kbd_history_delete_session (history, kbd_session_get_uuid (a), &error));
+  g_assert_cmpint (kbd_history_count_sessions (history, NULL, &error), ==, 1);
+  hits = kbd_history_search (history, "findme", 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_false (kbd_history_delete_session (history, kbd_session_get_uuid (a), &error));
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_cmpint (kbd_history_delete_before (history, 0, &error), ==, 0);
+  g_assert_cmpint (kbd_history_delete_before (history, g_get_real_time () + 1, &error), ==, 1);
+  g_assert_cmpint (kbd_history_count_sessions (history, NULL, &error), ==, 0);
+
+  /* The backup still holds both. */
+  copy = kbd_history_new (backup, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (kbd_history_count_sessions (copy, NULL, &error), ==, 2);
+}
+
+static void
+test_refuses_symlink (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = g_build_filename (f->dir, "elsewhere.db", NULL);
+  g_autofree char *folder = g_path_get_dirname (f->db);
+  g_autoptr(KbdHistory) history = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (symlink (target, f->db), ==, 0);
+
+  history = kbd_history_new (f->db, &error);
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_UNSAFE_PATH);
+  g_assert_null (history);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_symlinked_folder_works (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *real = g_build_filename (f->dir, "real", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link", NULL);
+  g_autofree char *db = g_build_filename (link, "history.db", NULL);
+  g_autofree char *real_db = g_build_filename (real, "history.db", NULL);
+  g_autoptr(KbdHistory) history = NULL;
+  g_autoptr(KbdSession) session = NULL;
+
+  g_assert_cmpint (g_mkdir (real, 0700), ==, 0);
+  g_assert_cmpint (symlink (real, link), ==, 0);
+
+  history = kbd_history_new (db, &error);
+  g_assert_no_error (error);
+  session = walk_escalation (history, f->article, NULL, NULL);
+  g_assert_true (kbd_history_flush (history, &error));
+  g_assert_true (g_file_test (real_db, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+write_file (const char *path,
+            const char *contents,
+            gssize      len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+  g_assert_no_error (error);
+}
+
+static guint
+count_damaged (const char *db)
+{
+  g_autofree char *folder = g_path_get_dirname (db);
+  g_autofree char *base = g_path_get_basename (db);
+  g_autofree char *prefix = g_strconcat (base, ".damaged-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix) && !g_str_has_suffix (name, "-wal") &&
+        !g_str_has_suffix (name, "-shm"))
+      n++;
+  return n;
+}
+
+static void
+test_non_sqlite_file_is_moved_aside (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = NULL;
+  g_autoptr(KbdSession) session = NULL;
+  const char garbage[] = "this is not a database, but somebody's notes that must not be lost\n";
+
+  write_file (f->db, garbage, -1);
+
+  history = kbd_history_new (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (kbd_history_get_notice (history));
+  g_assert_nonnull (strstr (kbd_history_get_notice (history), ".damaged-"));
+  g_assert_cmpuint (count_damaged (f->db), ==, 1);
+
+  /* The new database works. */
+  session = walk_escalation (history, f->article, NULL, NULL);
+  g_assert_true (kbd_history_flush (history, &error));
+  g_assert_cmpint (kbd_history_count_sessions (history, NULL, &error), ==, 1);
+}
+
+static void
+test_truncated_database_is_moved_aside (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdHistory) reopened = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(KbdSession) session = walk_escalation (history, f->article, NULL, "some words to fill pages");
+    }
+  g_assert_true (kbd_history_flush (history, &error));
+  g_clear_object (&history);
+
+  /* Cut the file in the middle of a page, with the WAL checkpointed away. */
+  {
+    sqlite3 *db;
+    g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  g_assert_true (g_file_get_contents (f->db, &contents, &len, &error));
+  g_assert_cmpuint (len, >, 8192);
+  write_file (f->db, contents, len / 2 + 100);
+
+  reopened = kbd_history_new (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (kbd_history_get_notice (reopened));
+  g_assert_cmpuint (count_damaged (f->db), ==, 1);
+  g_assert_cmpint (kbd_history_count_sessions (reopened, NULL, &error), ==, 0);
+}
+
+static void
+test_zero_length_file_is_fine (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = NULL;
+
+  write_file (f->db, "", 0);
+  history = kbd_history_new (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_null (kbd_history_get_notice (history));
+  g_assert_cmpint (kbd_history_count_sessions (history, NULL, &error), ==, 0);
+  g_assert_cmpuint (count_damaged (f->db), ==, 0);
+}
+
+static void
+test_newer_schema_is_read_only (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) session = walk_escalation (history, f->article, NULL, NULL);
+  g_autoptr(KbdSession) later = NULL;
+  g_autoptr(KbdHistory) reopened = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+  sqlite3 *db;
+
+  g_assert_true (kbd_history_flush (history, &error));
+  g_clear_object (&history);
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (g_file_get_contents (f->db, &before, &before_len, NULL));
+
+  reopened = kbd_history_new (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_true (kbd_history_get_read_only (reopened));
+  g_assert_nonnull (strstr (kbd_history_get_notice (reopened), "newer version"));
+  g_assert_cmpint (kbd_history_count_sessions (reopened, NULL, &error), ==, 1);
+
+  later = kbd_session_new (f->article, NULL, NULL);
+  kbd_history_attach (reopened, later);
+  g_assert_false (kbd_history_flush (reopened, &error));
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_false (kbd_history_delete_before (reopened, G_MAXINT64, &error) >= 0);
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_clear_object (&reopened);
+
+  /* Not one byte written. */
+  g_assert_true (g_file_get_contents (f->db, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
+static void
+failed_cb (KbdHistory   *history,
+           const GError *error,
+           guint        *n_failed)
+{
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_DISK_FULL);
+  (*n_failed)++;
+}
+
+static void
+test_disk_full_keeps_and_retries (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) first = walk_escalation (history, f->article, NULL, NULL);
+  g_autoptr(KbdSession) second = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autofree char *big = g_strnfill (12000, 'x');
+  guint n_failed = 0;
+  gint64 pages;
+
+  g_assert_true (kbd_history_flush (history, &error));
+  g_signal_connect (history, "write-failed", G_CALLBACK (failed_cb), &n_failed);
+
+  /* No room for one more page. */
+  g_assert_true (kbd_history_get_page_count_for_testing (history, &pages, &error));
+  g_assert_true (kbd_history_set_max_page_count_for_testing (history, pages, &error));
+
+  second = kbd_session_new (f->article, NULL, NULL);
+  kbd_history_attach (history, second);
+  g_assert_true (kbd_session_add_note (second, big, &error));
+  g_assert_false (kbd_history_flush (history, &error));
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_DISK_FULL);
+  g_clear_error (&error);
+  g_assert_cmpuint (kbd_history_get_pending (history), >, 0);
+
+  /* Reading still works while the disk is full; the note is not stored
+   * (the start may have fitted into a free page before it). */
+  {
+    g_autoptr(GPtrArray) stored = kbd_history_get_events (history, kbd_session_get_uuid (second), &error);
+
+    if (stored == NULL)
+      {
+        g_assert_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND);
+        g_clear_error (&error);
+      }
+    else
+      g_assert_cmpuint (stored->len, ==, 1);
+    g_assert_cmpint (kbd_history_count_sessions (history, NULL, &error), >=, 1);
+    g_assert_no_error (error);
+  }
+
+  /* The session itself is intact in memory. */
+  {
+    g_autoptr(GPtrArray) in_memory = kbd_session_get_events (second);
+    g_assert_cmpuint (in_memory->len, ==, 2);
+  }
+
+  while (n_failed == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Space comes back: the queue is written once. */
+  g_assert_true (kbd_history_set_max_page_count_for_testing (history, 1000000, &error));
+  g_assert_true (kbd_history_flush (history, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kbd_history_get_pending (history), ==, 0);
+  g_assert_cmpint (kbd_history_count_sessions (history, NULL, &error), ==, 2);
+  {
+    g_autoptr(KbdSessionRecord) record = kbd_history_get_session (history, kbd_session_get_uuid (second), &error);
+    g_assert_cmpuint (kbd_session_record_get_n_events (record), ==, 2);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) g_test_add ("/Kbd/History/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("creates-private-files", test_creates_private_files);
+  ADD ("records-every-event", test_records_every_event);
+  ADD ("resume-restores-exactly", test_resume_restores_exactly);
+  ADD ("attach-twice-stores-once", test_attach_twice_stores_once);
+  ADD ("list-filters-and-pages", test_list_filters_and_pages);
+  ADD ("search-finds-notes", test_search_finds_notes);
+  ADD ("export-formats", test_export_formats);
+  ADD ("stats", test_stats);
+  ADD ("delete-and-backup", test_delete_and_backup);
+  ADD ("refuses-symlink-at-database-path", test_refuses_symlink);
+  ADD ("symlinked-folder-works", test_symlinked_folder_works);
+  ADD ("non-sqlite-file-is-moved-aside", test_non_sqlite_file_is_moved_aside);
+  ADD ("truncated-database-is-moved-aside", test_truncated_database_is_moved_aside);
+  ADD ("zero-length-file-is-fine", test_zero_length_file_is_fine);
+  ADD ("newer-schema-opens-read-only", test_newer_schema_is_read_only);
+  ADD ("disk-full-keeps-and-retries", test_disk_full_keeps_and_retries);
+#undef ADD
+
+  return g_test_run ();
+}
