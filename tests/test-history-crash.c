@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <sqlite3.h>
+
+#include "kbdecide.h"
+
+/* Crash loop: two writer processes record sessions into one database and
+ * are killed with SIGKILL at random moments, 40 rounds. Afterwards the
+ * database is intact, every event whose write was acknowledged is there,
+ * nothing is stored twice, and every session resumes. */
+
+#define ROUNDS 40
+
+typedef struct
+{
+  GPid pid;
+  int out_fd;
+  GString *buffer;
+} Writer;
+
+static void
+collect_acks (Writer     *writer,
+              GHashTable *acked)
+{
+  char chunk[4096];
+  gssize n;
+  char *line_end;
+
+  while ((n = read (writer->out_fd, chunk, sizeof chunk)) > 0)
+    g_string_append_len (writer->buffer, chunk, n);
+
+  /* Only complete lines are acknowledgements; a line cut by the kill is not. */
+  while ((line_end = strchr (writer->buffer->str, '\n')) != NULL)
+    {
+      g_auto(GStrv) parts = NULL;
+
+      *line_end = '\0';
+      parts = g_strsplit (writer->buffer->str, " ", 3);
+      if (g_strv_length (parts) == 3 && g_str_equal (parts[0], "ack"))
+        g_hash_table_insert (acked, g_strdup (parts[2]), g_strdup (parts[1]));
+      g_string_erase (writer->buffer, 0, line_end - writer->buffer->str + 1);
+    }
+}
+
+static void
+spawn_writer (Writer     *writer,
+              const char *db,
+              const char *article,
+              guint       seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seed_text = g_strdup_printf ("%u", seed);
+  g_autofree char *program = g_test_build_filename (G_TEST_BUILT, "history-writer", NULL);
+  const char *argv[] = { program, db, article, seed_text, NULL };
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &writer->pid, NULL, &writer->out_fd, NULL,
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_true (g_unix_set_fd_nonblocking (writer->out_fd, TRUE, NULL));
+  writer->buffer = g_string_new (NULL);
+}
+
+static void
+test_crash_loop (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kbd-crash-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "history.db", NULL);
+  g_autofree char *article_path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) sessions = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(KbdArticle) article = NULL;
+  g_autoptr(KbdHistory) history = NULL;
+  g_autoptr(GError) error = NULL;
+  GRand *rand = g_rand_new_with_seed (g_test_rand_int ());
+  sqlite3 *raw;
+  sqlite3_stmt *stmt;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_found = 0;
+
+  /* The first writer creates the schema; race the second against it. */
+  for (guint round = 0; round < ROUNDS; round++)
+    {
+      Writer writers[2];
+      gint64 until = g_get_monotonic_time () + g_rand_int_range (rand, 20, 250) * 1000;
+
+      for (guint i = 0; i < 2; i++)
+        spawn_writer (&writers[i], db, article_path, round * 2 + i + 1);
+
+      while (g_get_monotonic_time () < until)
+        {
+          for (guint i = 0; i < 2; i++)
+            collect_acks (&writers[i], acked);
+          g_usleep (2000);
+        }
+
+      for (guint i = 0; i < 2; i++)
+        {
+          int status;
+
+          kill (writers[i].pid, SIGKILL);
+          g_assert_cmpint (waitpid (writers[i].pid, &status, 0), ==, writers[i].pid);
+          /* It must have been killed, not died of an error of its own. */
+          g_assert_true (WIFSIGNALED (status));
+          collect_acks (&writers[i], acked);
+          close (writers[i].out_fd);
+          g_spawn_close_pid (writers[i].pid);
+          g_string_free (writers[i].buffer, TRUE);
+        }
+    }
+  g_rand_free (rand);
+
+  g_test_message ("%u acknowledged events in %d rounds", g_hash_table_size (acked), ROUNDS);
+  g_assert_cmpuint (g_hash_table_size (acked), >, 50);
+
+  /* The database is intact. */
+  g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+
+  /* Every acknowledged event is there, once. */
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, "SELECT count(*) FROM events WHERE uuid = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_hash_table_iter_init (&iter, acked);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      if (sqlite3_column_int (stmt, 0) != 1)
+        g_error ("acknowledged event %s of session %s is stored %d times", (char *) key,
+                 (char *) value, sqlite3_column_int (stmt, 0));
+      n_found++;
+      sqlite3_reset (stmt);
+      g_hash_table_add (sessions, value);
+    }
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (n_found, ==, g_hash_table_size (acked));
+
+  /* Each session has one start, and the counts agree with the events. */
+  g_assert_cmpint (sqlite3_prepare_v2 (raw,
+                                       "SELECT count(*) FROM sessions s WHERE n_events != "
+                                       "(SELECT count(*) FROM events e WHERE e.session = s.id) "
+                                       "OR (SELECT count(*) FROM events e WHERE e.session = s.id AND e.kind = 0) != 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+
+  /* Every session with acknowledged events resumes. */
+  article = kbd_article_new_from_file (article_path, KBD_LOAD_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  history = kbd_history_new (db, &error);
+  g_assert_no_error (error);
+  g_assert_null (kbd_history_get_notice (history));
+  g_hash_table_iter_init (&iter, sessions);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_auto(GStrv) warnings = NULL;
+      g_autoptr(KbdSession) session = kbd_history_resume (history, key, article, &warnings, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (session);
+      g_assert_cmpuint (g_strv_length (warnings), ==, 0);
+    }
+  g_clear_object (&history);
+
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_unlink (db);
+    g_rmdir (dir);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/Kbd/History/crash-loop-loses-no-acknowledged-event", test_crash_loop);
+
+  return g_test_run ();
+}
