@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "kbdecide.h"
+#include "helpers/fault-vfs.h"
+
+/* I/O fault sweep: the Nth write-like call fails, N = 1 … until one run
+ * needs fewer calls than N. Each time the API reports the error, the
+ * database holds a prefix of the session's events (never a torn or
+ * duplicated one), and a retry converges to exactly one copy. */
+
+static char *
+path_in (const char *dir,
+         const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+remove_db (const char *db)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (db, suffixes[i], NULL);
+      g_unlink (path);
+    }
+}
+
+static void
+assert_prefix (KbdHistory *history,
+               KbdSession *session,
+               gboolean    complete)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) live = kbd_session_get_events (session);
+  g_autoptr(GPtrArray) stored = kbd_history_get_events (history, kbd_session_get_uuid (session), &error);
+  g_autoptr(KbdSessionRecord) record = NULL;
+
+  if (stored == NULL)
+    {
+      g_assert_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND);
+      g_assert_false (complete);
+      return;
+    }
+
+  g_assert_cmpuint (stored->len, <=, live->len);
+  if (complete)
+    g_assert_cmpuint (stored->len, ==, live->len);
+  for (guint i = 0; i < stored->len; i++)
+    g_assert_cmpstr (kbd_event_get_uuid (g_ptr_array_index (stored, i)), ==,
+                     kbd_event_get_uuid (g_ptr_array_index (live, i)));
+
+  record = kbd_history_get_session (history, kbd_session_get_uuid (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kbd_session_record_get_n_events (record), ==, stored->len);
+}
+
+static void
+sweep (int code)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kbd-faults-XXXXXX", NULL);
+  g_autofree char *db = path_in (dir, "history.db");
+  g_autofree char *article_path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  g_autoptr(KbdArticle) article = kbd_article_new_from_file (article_path, KBD_LOAD_FLAGS_NONE, NULL);
+  guint n_failed = 0;
+  int n;
+
+  fault_vfs_install ();
+
+  for (n = 1; n < 500; n++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KbdHistory) history = NULL;
+      g_autoptr(KbdSession) earlier = NULL;
+      g_autoptr(KbdSession) session = NULL;
+      gboolean fired;
+
+      remove_db (db);
+      fault_vfs_arm (0, code);
+      history = kbd_history_new (db, &error);
+      g_assert_no_error (error);
+
+      /* Something already recorded, which must survive. */
+      earlier = kbd_session_new (article, "Ada", "before");
+      kbd_history_attach (history, earlier);
+      g_assert_true (kbd_history_flush (history, &error));
+
+      session = kbd_session_new (article, "Ada", "during");
+      g_assert_true (kbd_session_choose (session, "yes", NULL));
+      g_assert_true (kbd_session_add_note (session, "written while the disk fails", NULL));
+      g_assert_true (kbd_session_choose (session, "cluster", NULL));
+
+      fault_vfs_arm (n, code);
+      kbd_history_attach (history, session);
+      if (!kbd_history_flush (history, &error))
+        {
+          g_assert_error (error, KBD_ERROR, (code == SQLITE_FULL ? KBD_ERROR_DISK_FULL : KBD_ERROR_IO));
+          g_clear_error (&error);
+          n_failed++;
+        }
+      fired = fault_vfs_get_count () >= n;
+      fault_vfs_arm (0, code);
+
+      /* Whatever happened, the database holds a prefix, and the earlier
+       * session whole. */
+      assert_prefix (history, earlier, TRUE);
+      assert_prefix (history, session, FALSE);
+
+      /* The retry converges to exactly one copy. */
+      g_assert_true (kbd_history_flush (history, &error));
+      g_assert_no_error (error);
+      assert_prefix (history, session, TRUE);
+      g_assert_cmpint (kbd_history_count_sessions (history, NULL, NULL), ==, 2);
+
+      if (!fired)
+        break;
+    }
+
+  g_test_message ("%d fault positions, %u reported to the caller", n - 1, n_failed);
+  g_assert_cmpint (n, >, 3);
+  g_assert_cmpint (n, <, 500);
+  g_assert_cmpuint (n_failed, >, 0);
+
+  remove_db (db);
+  g_rmdir (dir);
+}
+
+static void
+test_io_error_sweep (void)
+{
+  sweep (SQLITE_IOERR);
+}
+
+static void
+test_disk_full_sweep (void)
+{
+  sweep (SQLITE_FULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/Kbd/History/io-error-sweep-converges", test_io_error_sweep);
+  g_test_add_func ("/Kbd/History/disk-full-sweep-converges", test_disk_full_sweep);
+
+  return g_test_run ();
+}
