@@ -8,7 +8,8 @@
 
 /* Records random walks of an article into a history database for ever,
  * printing "ack UUID" for every event once kbd_history_flush() said it is
- * on disk. The crash-loop test kills it at random moments. */
+ * on disk. The crash-loop test kills it at random moments; given SECONDS,
+ * it stops by itself, and any write error goes to stderr. */
 
 int
 main (int   argc,
@@ -19,11 +20,15 @@ main (int   argc,
   g_autoptr(KbdHistory) history = NULL;
   GRand *rand;
 
-  if (argc != 4)
+  gint64 deadline = G_MAXINT64;
+
+  if (argc != 4 && argc != 5)
     {
-      fprintf (stderr, "usage: history-writer DB ARTICLE SEED\n");
+      fprintf (stderr, "usage: history-writer DB ARTICLE SEED [SECONDS]\n");
       return 2;
     }
+  if (argc == 5)
+    deadline = g_get_monotonic_time () + g_ascii_strtoll (argv[4], NULL, 10) * G_USEC_PER_SEC;
 
   article = kbd_article_new_from_file (argv[2], KBD_LOAD_FLAGS_NONE, &error);
   if (article == NULL)
@@ -39,7 +44,7 @@ main (int   argc,
     }
   rand = g_rand_new_with_seed ((guint32) g_ascii_strtoull (argv[3], NULL, 10));
 
-  for (;;)
+  while (g_get_monotonic_time () < deadline)
     {
       g_autoptr(KbdSession) session = kbd_session_new (article, "crash-loop", NULL);
       guint acked = 0;
@@ -77,5 +82,6 @@ main (int   argc,
         }
     }
 
+  g_rand_free (rand);
   return 0;
 }
