@@ -14,4 +14,10 @@ gboolean kbd_history_set_max_page_count_for_testing (KbdHistory  *self,
                                                      gint64       pages,
                                                      GError     **error);
 
+/* Stores many prepared writes in one transaction, with the search index
+ * built after the inserts; on its own connection, beside the writer. */
+gboolean kbd_history_import_writes (KbdHistory  *self,
+                                    GPtrArray   *writes,
+                                    GError     **error);
+
 G_END_DECLS

@@ -28,6 +28,7 @@
 
 #define SCHEMA_VERSION 1
 #define BUSY_TIMEOUT_MS 10000
+#define SEARCH_CANDIDATES 2000
 
 struct _KbdHistoryStore
 {
@@ -597,12 +598,18 @@ add_search_row (KbdHistoryStore *store,
   return step_done (store, stmt, NULL);
 }
 
+/* Writes events in one transaction. With @defer_search the full-text
+ * rows are built after the inserts, in one statement, as a bulk import
+ * wants; otherwise row by row, as they come. */
 static gboolean
-sqlite_write (KbdHistoryStore  *store,
+write_events (KbdHistoryStore  *store,
               KbdHistoryWrite **writes,
               guint             n_writes,
+              gboolean          defer_search,
               GError          **error)
 {
+  gint64 first_event_id = 0;
+  gint64 session_id = 0;
   g_autoptr(sqlite3_stmt) insert_session = NULL;
   g_autoptr(sqlite3_stmt) find_session = NULL;
   g_autoptr(sqlite3_stmt) insert_event = NULL;
@@ -639,11 +646,18 @@ sqlite_write (KbdHistoryStore  *store,
   if (rc != SQLITE_OK)
     return fail_sqlite (store, rc, error);
 
+  if (defer_search && !pragma_int (store, "SELECT coalesce (max (id), 0) + 1 FROM events",
+                                   &first_event_id, error))
+    goto rollback;
+
   for (guint i = 0; i < n_writes; i++)
     {
       KbdHistoryWrite *w = writes[i];
       KbdEvent *event = w->event;
-      gint64 session_id;
+
+      /* Consecutive events of one session need its row only once. */
+      if (i > 0 && g_str_equal (w->session_uuid, writes[i - 1]->session_uuid))
+        goto insert_event;
 
       sqlite3_bind_text (insert_session, 1, w->session_uuid, -1, SQLITE_STATIC);
       sqlite3_bind_text (insert_session, 2, w->article_id, -1, SQLITE_STATIC);
@@ -659,7 +673,7 @@ sqlite_write (KbdHistoryStore  *store,
       if (!step_done (store, insert_session, error))
         goto rollback;
 
-      if (sqlite3_changes (store->db) == 1)
+      if (sqlite3_changes (store->db) == 1 && !defer_search)
         {
           GString *body = g_string_new (w->article_title);
 
@@ -682,6 +696,7 @@ sqlite_write (KbdHistoryStore  *store,
       session_id = sqlite3_column_int64 (find_session, 0);
       sqlite3_reset (find_session);
 
+insert_event:
       sqlite3_bind_text (insert_event, 1, event->uuid, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (insert_event, 2, session_id);
       sqlite3_bind_int (insert_event, 3, event->kind);
@@ -712,6 +727,8 @@ sqlite_write (KbdHistoryStore  *store,
       if (!step_done (store, update_session, error))
         goto rollback;
 
+      if (defer_search)
+        continue;
       if (event->kind == KBD_EVENT_NOTE)
         add_search_row (store, insert_search, session_id, event->text);
       else if (event->kind == KBD_EVENT_ANSWER)
@@ -722,10 +739,56 @@ sqlite_write (KbdHistoryStore  *store,
         }
     }
 
+  if (defer_search)
+    {
+      g_autoptr(sqlite3_stmt) build = prepare (store,
+        "INSERT INTO search (body, session)"
+        " SELECT s.article_title || coalesce (char (10) || s.ticket, '')"
+        "          || coalesce (char (10) || s.technician, ''), s.id"
+        "   FROM events e JOIN sessions s ON s.id = e.session"
+        "   WHERE e.id >= ?1 AND e.kind = ?2"
+        " UNION ALL"
+        " SELECT CASE e.kind WHEN ?3 THEN e.text"
+        "                    ELSE coalesce (e.node_title, '') || char (10) || coalesce (e.label, '') END,"
+        "        e.session"
+        "   FROM events e WHERE e.id >= ?1 AND e.kind IN (?3, ?4)", error);
+
+      if (build == NULL)
+        goto rollback;
+      sqlite3_bind_int64 (build, 1, first_event_id);
+      sqlite3_bind_int (build, 2, KBD_EVENT_START);
+      sqlite3_bind_int (build, 3, KBD_EVENT_NOTE);
+      sqlite3_bind_int (build, 4, KBD_EVENT_ANSWER);
+      rc = sqlite3_step (build);
+      if (rc != SQLITE_DONE)
+        {
+          fail_sqlite (store, rc, error);
+          goto rollback;
+        }
+    }
+
   return commit (store, error);
 
 rollback:
   return rollback (store);
+}
+
+static gboolean
+sqlite_write (KbdHistoryStore  *store,
+              KbdHistoryWrite **writes,
+              guint             n_writes,
+              GError          **error)
+{
+  return write_events (store, writes, n_writes, FALSE, error);
+}
+
+static gboolean
+sqlite_import (KbdHistoryStore  *store,
+               KbdHistoryWrite **writes,
+               guint             n_writes,
+               GError          **error)
+{
+  return write_events (store, writes, n_writes, TRUE, error);
 }
 
 /* Reading ------------------------------------------------------------------ */
@@ -893,6 +956,24 @@ make_match_query (const char *text)
   return g_string_free (query, query->len == 0);
 }
 
+typedef struct
+{
+  gint64 rowid;
+  gint64 session;
+  double score;
+} Hit;
+
+static gint
+compare_hits (gconstpointer a,
+              gconstpointer b)
+{
+  const Hit *x = a, *y = b;
+
+  if (x->score != y->score)
+    return x->score < y->score ? -1 : 1;
+  return x->rowid > y->rowid ? -1 : x->rowid < y->rowid;
+}
+
 static GPtrArray *
 sqlite_search (KbdHistoryStore *store,
                const char      *text,
@@ -900,40 +981,70 @@ sqlite_search (KbdHistoryStore *store,
                GError         **error)
 {
   g_autofree char *query = make_match_query (text);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) candidates = NULL;
+  g_autoptr(sqlite3_stmt) fetch = NULL;
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   int rc;
 
   if (query == NULL)
     return g_steal_pointer (&records);
 
-  /* Best hit per session: over-fetch, then keep the first row of each. The
-   * snippet marks matches with U+0002 … U+0003, which history text cannot
-   * contain (control characters are refused in notes). */
-  stmt = prepare (store,
-                  "SELECT " RECORD_COLUMNS ", snippet (search, 0, char (2), char (3), '…', 12)"
-                  " FROM search JOIN sessions s ON s.id = search.session"
-                  " WHERE search MATCH ?1 ORDER BY search.rank LIMIT ?2", error);
-  if (stmt == NULL)
+  /* Ranking every match of a broad word costs time in proportion to the
+   * matches. So rank only the newest SEARCH_CANDIDATES matching entries
+   * (FTS5 walks rowids backwards without scoring the rest), keep the best
+   * entry per session, and make snippets for the few shown. */
+  candidates = prepare (store,
+                        "SELECT rowid, session, bm25 (search) FROM search"
+                        " WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?2", error);
+  if (candidates == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, query, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, (gint64) limit * 4 + 16);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && records->len < limit)
+  sqlite3_bind_text (candidates, 1, query, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (candidates, 2, SEARCH_CANDIDATES);
+  while ((rc = sqlite3_step (candidates)) == SQLITE_ROW)
     {
-      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
-
-      if (g_hash_table_contains (seen, uuid))
-        continue;
-      g_hash_table_add (seen, g_strdup (uuid));
-      g_ptr_array_add (records, record_from_row (stmt, (const char *) sqlite3_column_text (stmt, 12)));
+      Hit hit = { sqlite3_column_int64 (candidates, 0), sqlite3_column_int64 (candidates, 1),
+                  sqlite3_column_double (candidates, 2) };
+      g_array_append_val (hits, hit);
     }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  if (rc != SQLITE_DONE)
     {
       fail_sqlite (store, rc, error);
       return NULL;
     }
+  g_array_sort (hits, compare_hits);
+
+  /* The snippet marks matches with U+0002 … U+0003, which history text
+   * cannot contain (control characters are refused in notes). */
+  fetch = prepare (store,
+                   "SELECT " RECORD_COLUMNS ", snippet (search, 0, char (2), char (3), '…', 12)"
+                   " FROM search JOIN sessions s ON s.id = search.session"
+                   " WHERE search MATCH ?1 AND search.rowid = ?2", error);
+  if (fetch == NULL)
+    return NULL;
+
+  for (guint i = 0; i < hits->len && records->len < limit; i++)
+    {
+      Hit *hit = &g_array_index (hits, Hit, i);
+
+      if (g_hash_table_contains (seen, &hit->session))
+        continue;
+      g_hash_table_add (seen, &hit->session);
+
+      sqlite3_bind_text (fetch, 1, query, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (fetch, 2, hit->rowid);
+      rc = sqlite3_step (fetch);
+      if (rc == SQLITE_ROW)
+        g_ptr_array_add (records, record_from_row (fetch, (const char *) sqlite3_column_text (fetch, 12)));
+      else if (rc != SQLITE_DONE)
+        {
+          fail_sqlite (store, rc, error);
+          return NULL;
+        }
+      sqlite3_reset (fetch);
+    }
+
   return g_steal_pointer (&records);
 }
 
@@ -1226,6 +1337,7 @@ const KbdHistoryBackend kbd_history_sqlite_backend = {
   .close = sqlite_close,
   .is_read_only = sqlite_is_read_only,
   .write = sqlite_write,
+  .import = sqlite_import,
   .list = sqlite_list,
   .count = sqlite_count,
   .search = sqlite_search,

@@ -61,6 +61,12 @@ typedef struct
                                      KbdHistoryWrite    **writes,
                                      guint                n_writes,
                                      GError             **error);
+  /* Like write, for many events at once: the search index is built
+   * after the inserts. */
+  gboolean         (*import)        (KbdHistoryStore     *store,
+                                     KbdHistoryWrite    **writes,
+                                     guint                n_writes,
+                                     GError             **error);
   GPtrArray       *(*list)          (KbdHistoryStore     *store,
                                      const KbdHistoryFilterData *filter,
                                      guint                offset,

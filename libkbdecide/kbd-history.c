@@ -1056,9 +1056,15 @@ kbd_history_attach (KbdHistory *self,
   if (g_hash_table_contains (self->attached, session))
     return;
 
+  /* All at once, so the writer stores them in one transaction. */
   events = kbd_session_get_events (session);
+  g_mutex_lock (&self->mutex);
   for (guint i = 0; i < events->len; i++)
-    enqueue (self, write_new (session, g_ptr_array_index (events, i)));
+    g_queue_push_tail (&self->queue, write_new (session, g_ptr_array_index (events, i)));
+  self->enqueued += events->len;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
 
   handler = g_signal_connect (session, "event", G_CALLBACK (session_event_cb), self);
   g_hash_table_insert (self->attached, session, GSIZE_TO_POINTER (handler));
@@ -1435,4 +1441,22 @@ kbd_history_set_max_page_count_for_testing (KbdHistory  *self,
   g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
 
   return kbd_history_sqlite_pragma (self->writer, sql, NULL, error);
+}
+
+gboolean
+kbd_history_import_writes (KbdHistory  *self,
+                           GPtrArray   *writes,
+                           GError     **error)
+{
+  KbdHistoryStore *store;
+  gboolean ok;
+
+  g_return_val_if_fail (KBD_IS_HISTORY (self), FALSE);
+
+  store = self->backend->open (self->filename, KBD_HISTORY_STORE_READ_WRITE, NULL, error);
+  if (store == NULL)
+    return FALSE;
+  ok = self->backend->import (store, (KbdHistoryWrite **) writes->pdata, writes->len, error);
+  self->backend->close (store);
+  return ok;
 }
