@@ -927,12 +927,15 @@ sqlite_count (KbdHistoryStore            *store,
 }
 
 /* Turns what a person typed into an FTS5 query that cannot be a syntax
- * error: every word quoted, as a prefix, all required. */
+ * error: every word quoted and required; the last one also as a prefix,
+ * since it may still be being typed. Prefixes cost FTS5 a merge of every
+ * matching term, so only the last word gets one. */
 static char *
 make_match_query (const char *text)
 {
   GString *query = g_string_new (NULL);
   const char *p = text;
+  gsize last_word_end = 0;
 
   while (*p != '\0')
     {
@@ -949,10 +952,13 @@ make_match_query (const char *text)
             g_string_append_c (query, ' ');
           g_string_append_c (query, '"');
           g_string_append_len (query, start, p - start);
-          g_string_append (query, "\"*");
+          g_string_append_c (query, '"');
+          last_word_end = query->len;
         }
     }
 
+  if (last_word_end > 0)
+    g_string_insert_c (query, last_word_end, '*');
   return g_string_free (query, query->len == 0);
 }
 
@@ -1015,35 +1021,67 @@ sqlite_search (KbdHistoryStore *store,
     }
   g_array_sort (hits, compare_hits);
 
-  /* The snippet marks matches with U+0002 … U+0003, which history text
-   * cannot contain (control characters are refused in notes). */
-  fetch = prepare (store,
-                   "SELECT " RECORD_COLUMNS ", snippet (search, 0, char (2), char (3), '…', 12)"
-                   " FROM search JOIN sessions s ON s.id = search.session"
-                   " WHERE search MATCH ?1 AND search.rowid = ?2", error);
-  if (fetch == NULL)
-    return NULL;
+  /* The best entry of each session, best first. */
+  {
+    g_autoptr(GArray) chosen = g_array_new (FALSE, FALSE, sizeof (Hit));
+    g_autoptr(GHashTable) rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+    g_autoptr(GString) sql = NULL;
+    gint64 low = G_MAXINT64, high = 0;
 
-  for (guint i = 0; i < hits->len && records->len < limit; i++)
-    {
-      Hit *hit = &g_array_index (hits, Hit, i);
+    for (guint i = 0; i < hits->len && chosen->len < limit; i++)
+      {
+        Hit *hit = &g_array_index (hits, Hit, i);
 
-      if (g_hash_table_contains (seen, &hit->session))
-        continue;
-      g_hash_table_add (seen, &hit->session);
+        if (g_hash_table_contains (seen, &hit->session))
+          continue;
+        g_hash_table_add (seen, &hit->session);
+        g_array_append_val (chosen, *hit);
+        low = MIN (low, hit->rowid);
+        high = MAX (high, hit->rowid);
+      }
+    if (chosen->len == 0)
+      return g_steal_pointer (&records);
 
-      sqlite3_bind_text (fetch, 1, query, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (fetch, 2, hit->rowid);
-      rc = sqlite3_step (fetch);
-      if (rc == SQLITE_ROW)
-        g_ptr_array_add (records, record_from_row (fetch, (const char *) sqlite3_column_text (fetch, 12)));
-      else if (rc != SQLITE_DONE)
+    /* One pass over the rowid range of the chosen entries; FTS5 seeks to
+     * it, and the snippet is made only for the chosen rows. The snippet
+     * marks matches with U+0002 … U+0003, which history text cannot
+     * contain (control characters are refused in notes). */
+    sql = g_string_new ("SELECT " RECORD_COLUMNS ", CASE WHEN search.rowid IN (");
+    for (guint i = 0; i < chosen->len; i++)
+      g_string_append_printf (sql, "%s%" G_GINT64_FORMAT, i ? ", " : "",
+                              g_array_index (chosen, Hit, i).rowid);
+    g_string_append (sql, ") THEN snippet (search, 0, char (2), char (3), '…', 12) END, search.rowid"
+                          " FROM search JOIN sessions s ON s.id = search.session"
+                          " WHERE search MATCH ?1 AND search.rowid >= ?2 AND search.rowid <= ?3");
+    fetch = prepare (store, sql->str, error);
+    if (fetch == NULL)
+      return NULL;
+    sqlite3_bind_text (fetch, 1, query, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (fetch, 2, low);
+    sqlite3_bind_int64 (fetch, 3, high);
+    while ((rc = sqlite3_step (fetch)) == SQLITE_ROW)
+      if (sqlite3_column_type (fetch, 12) != SQLITE_NULL)
         {
-          fail_sqlite (store, rc, error);
-          return NULL;
+          gint64 *rowid = g_new (gint64, 1);
+
+          *rowid = sqlite3_column_int64 (fetch, 13);
+          g_hash_table_insert (rows, rowid,
+                               record_from_row (fetch, (const char *) sqlite3_column_text (fetch, 12)));
         }
-      sqlite3_reset (fetch);
-    }
+    if (rc != SQLITE_DONE)
+      {
+        fail_sqlite (store, rc, error);
+        return NULL;
+      }
+
+    for (guint i = 0; i < chosen->len; i++)
+      {
+        KbdSessionRecord *record = g_hash_table_lookup (rows, &g_array_index (chosen, Hit, i).rowid);
+
+        if (record != NULL)
+          g_ptr_array_add (records, g_object_ref (record));
+      }
+  }
 
   return g_steal_pointer (&records);
 }

@@ -61,9 +61,26 @@ assert_prefix (KbdHistory *history,
   g_assert_cmpuint (kbd_session_record_get_n_events (record), ==, stored->len);
 }
 
+typedef struct
+{
+  guint n;
+  GError *error;
+} Reported;
+
+static void
+write_failed_cb (KbdHistory   *history,
+                 const GError *error,
+                 Reported     *reported)
+{
+  reported->n++;
+  g_clear_error (&reported->error);
+  reported->error = g_error_copy (error);
+}
+
 static void
 sweep (int code)
 {
+  Reported reported = { 0, NULL };
   g_autofree char *dir = g_dir_make_tmp ("kbd-faults-XXXXXX", NULL);
   g_autofree char *db = path_in (dir, "history.db");
   g_autofree char *article_path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
@@ -96,16 +113,27 @@ sweep (int code)
       g_assert_true (kbd_session_add_note (session, "written while the disk fails", NULL));
       g_assert_true (kbd_session_choose (session, "cluster", NULL));
 
+      g_signal_connect (history, "write-failed", G_CALLBACK (write_failed_cb), &reported);
       fault_vfs_arm (n, code);
       kbd_history_attach (history, session);
       if (!kbd_history_flush (history, &error))
         {
           g_assert_error (error, KBD_ERROR, (code == SQLITE_FULL ? KBD_ERROR_DISK_FULL : KBD_ERROR_IO));
           g_clear_error (&error);
-          n_failed++;
         }
       fired = fault_vfs_get_count () >= n;
       fault_vfs_arm (0, code);
+      /* Every failure is reported to the application, even one whose retry
+       * succeeded before flush looked. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (reported.n > 0)
+        {
+          g_assert_error (reported.error, KBD_ERROR, (code == SQLITE_FULL ? KBD_ERROR_DISK_FULL : KBD_ERROR_IO));
+          n_failed++;
+        }
+      g_clear_error (&reported.error);
+      reported.n = 0;
 
       /* Whatever happened, the database holds a prefix, and the earlier
        * session whole. */
@@ -143,6 +171,60 @@ test_disk_full_sweep (void)
   sweep (SQLITE_FULL);
 }
 
+/* Creating the schema is a migration from version 0; a failure at any
+ * write of it leaves a database that the next start completes, never a
+ * half-made schema and never one mistaken for a damaged file. */
+static void
+test_interrupted_migration (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kbd-migrate-XXXXXX", NULL);
+  g_autofree char *db = path_in (dir, "history.db");
+  g_autofree char *article_path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  g_autoptr(KbdArticle) article = kbd_article_new_from_file (article_path, KBD_LOAD_FLAGS_NONE, NULL);
+  guint n_failed = 0;
+  int n;
+
+  fault_vfs_install ();
+
+  for (n = 1; n < 500; n++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KbdHistory) history = NULL;
+      g_autoptr(KbdHistory) again = NULL;
+      g_autoptr(KbdSession) session = NULL;
+      gboolean fired;
+
+      remove_db (db);
+      fault_vfs_arm (n, SQLITE_IOERR);
+      history = kbd_history_new (db, &error);
+      fired = fault_vfs_get_count () >= n;
+      fault_vfs_arm (0, SQLITE_IOERR);
+      if (history == NULL)
+        {
+          g_assert_nonnull (error);
+          n_failed++;
+        }
+      g_clear_object (&history);
+      g_clear_error (&error);
+
+      again = kbd_history_new (db, &error);
+      g_assert_no_error (error);
+      g_assert_null (kbd_history_get_notice (again));
+      session = kbd_session_new (article, NULL, NULL);
+      kbd_history_attach (again, session);
+      g_assert_true (kbd_history_flush (again, &error));
+      g_assert_cmpint (kbd_history_count_sessions (again, NULL, &error), ==, 1);
+
+      if (!fired)
+        break;
+    }
+
+  g_test_message ("%d fault positions while creating the schema, %u failed opens", n - 1, n_failed);
+  g_assert_cmpuint (n_failed, >, 0);
+  remove_db (db);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -151,6 +233,7 @@ main (int   argc,
 
   g_test_add_func ("/Kbd/History/io-error-sweep-converges", test_io_error_sweep);
   g_test_add_func ("/Kbd/History/disk-full-sweep-converges", test_disk_full_sweep);
+  g_test_add_func ("/Kbd/History/interrupted-migration-completes-next-time", test_interrupted_migration);
 
   return g_test_run ();
 }
