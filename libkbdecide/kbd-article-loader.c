@@ -62,9 +62,15 @@ kbd_is_article_id (const char *id)
 static gboolean
 is_language_tag (const char *tag)
 {
-  g_auto(GStrv) parts = g_strsplit (tag, "-", -1);
-  gsize len = strlen (parts[0]);
+  g_auto(GStrv) parts = NULL;
+  gsize len;
 
+  /* g_strsplit() returns no parts at all for "". */
+  if (tag[0] == '\0')
+    return FALSE;
+
+  parts = g_strsplit (tag, "-", -1);
+  len = strlen (parts[0]);
   if (len < 2 || len > 3)
     return FALSE;
   for (const char *p = parts[0]; *p; p++)
@@ -292,6 +298,26 @@ read_string_array (Loader             *loader,
 
   *out = (char **) g_ptr_array_free (strings, FALSE);
   return TRUE;
+}
+
+/* Names have no validator check for blank text: a required one that is
+ * empty is refused here. */
+static gboolean
+reject_empty (Loader             *loader,
+              const KbdJsonValue *object,
+              const KbdJsonPath  *path,
+              const char         *key,
+              const char         *str)
+{
+  const KbdJsonValue *value;
+  KbdJsonPath child = KBD_JSON_PATH_KEY (path, key);
+
+  if (str[0] != '\0')
+    return TRUE;
+
+  value = kbd_json_object_get (object, key);
+  return kbd_json_reader_fail (loader, value->line, value->column, &child,
+                               KBD_ERROR_INVALID_VALUE, _("an empty string is not allowed here"));
 }
 
 static gboolean
@@ -754,8 +780,10 @@ load_article (Loader             *loader,
       !expect_object (loader, value, &source_path, source_fields) ||
       !read_string (loader, value, &source_path, "publisher", TEXT_NAME, TRUE,
                     &article->source_publisher) ||
+      !reject_empty (loader, value, &source_path, "publisher", article->source_publisher) ||
       !read_string (loader, value, &source_path, "reference", TEXT_NAME, TRUE,
                     &article->source_reference) ||
+      !reject_empty (loader, value, &source_path, "reference", article->source_reference) ||
       !read_string (loader, value, &source_path, "title", TEXT_SHORT, FALSE,
                     &article->source_title))
     return FALSE;
@@ -808,6 +836,15 @@ kbd_read_regular_file (const char  *filename,
   if (fd < 0)
     {
       int saved_errno = errno;
+
+      /* A socket (and some devices) cannot be opened at all (ENXIO): it is
+       * still a path that is not a regular file. */
+      if (saved_errno != ENOENT && g_stat (filename, &st) == 0 && !S_ISREG (st.st_mode))
+        {
+          g_set_error (error, KBD_ERROR, KBD_ERROR_NOT_REGULAR_FILE,
+                       _("%s: is not a regular file"), filename);
+          return NULL;
+        }
 
       g_set_error (error, KBD_ERROR,
                    saved_errno == ENOENT ? KBD_ERROR_NOT_FOUND : KBD_ERROR_IO,

@@ -173,6 +173,33 @@ kbd_json_object_get (const KbdJsonValue *object,
 
 /* Errors ------------------------------------------------------------------ */
 
+/* Messages quote keys and values of the document, which is untrusted, and
+ * are printed on terminals and shown in windows: control characters (and
+ * bytes that are not UTF-8, from the display name) never reach them; they
+ * are written as escapes instead. */
+static void
+set_error_escaped (GError     **error,
+                   int          code,
+                   const char  *message)
+{
+  g_autofree char *valid = g_utf8_make_valid (message, -1);
+  GString *out;
+
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar ch = g_utf8_get_char (p);
+
+      if (ch < 0x20 || (ch >= 0x7f && ch <= 0x9f))
+        g_string_append_printf (out, "\\u%04X", ch);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+
+  g_set_error_literal (error, KBD_ERROR, code, out->str);
+  g_string_free (out, TRUE);
+}
+
 static guint32
 parser_column (Parser     *parser,
                const char *at)
@@ -191,6 +218,7 @@ parser_fail (Parser            *parser,
 {
   g_autofree char *message = NULL;
   g_autofree char *path_str = NULL;
+  g_autofree char *full = NULL;
   va_list args;
 
   if (parser->error == NULL || *parser->error != NULL)
@@ -202,13 +230,14 @@ parser_fail (Parser            *parser,
 
   path_str = kbd_json_path_to_string (path);
   if (path_str[0] != '\0')
-    g_set_error (parser->error, KBD_ERROR, code, "%s:%u:%u: %s: %s",
-                 parser->display_name, parser->line, parser_column (parser, at),
-                 path_str, message);
+    full = g_strdup_printf ("%s:%u:%u: %s: %s",
+                            parser->display_name, parser->line, parser_column (parser, at),
+                            path_str, message);
   else
-    g_set_error (parser->error, KBD_ERROR, code, "%s:%u:%u: %s",
-                 parser->display_name, parser->line, parser_column (parser, at),
-                 message);
+    full = g_strdup_printf ("%s:%u:%u: %s",
+                            parser->display_name, parser->line, parser_column (parser, at),
+                            message);
+  set_error_escaped (parser->error, code, full);
   return FALSE;
 }
 
@@ -295,14 +324,17 @@ read_hex4 (Parser            *parser,
 {
   gunichar value = 0;
 
-  if (parser->end - at < 4)
-    return parser_fail (parser, at, path, KBD_ERROR_SYNTAX,
-                        _("the file ends inside a \\u escape"));
-
+  /* Digit by digit, so that a bad digit is a bad escape even near the end
+   * of the file, and only a file that really ends here is truncated. */
   for (guint i = 0; i < 4; i++)
     {
-      int digit = hex_value (at[i]);
+      int digit;
 
+      if (at + i >= parser->end)
+        return parser_fail (parser, at, path, KBD_ERROR_SYNTAX,
+                            _("the file ends inside a \\u escape"));
+
+      digit = hex_value (at[i]);
       if (digit < 0)
         return parser_fail (parser, at - 2, path, KBD_ERROR_INVALID_ESCAPE,
                             _("a \\u escape needs four hexadecimal digits"));
@@ -393,7 +425,12 @@ parse_string (Parser            *parser,
               {
                 gunichar low;
 
-                if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+                /* A file cut inside the pair is truncated, not a lone
+                 * surrogate. */
+                if (p >= end || (p[0] == '\\' && p + 1 >= end))
+                  return parser_fail (parser, parser->p, path, KBD_ERROR_SYNTAX,
+                                      _("the file ends inside a string"));
+                if (p[0] != '\\' || p[1] != 'u')
                   return parser_fail (parser, escape, path, KBD_ERROR_INVALID_ESCAPE,
                                       _("lone high surrogate \\u%04X"), ch);
                 if (!read_hex4 (parser, p + 2, path, &low))
@@ -579,17 +616,17 @@ fail_duplicate (Parser              *parser,
                 const KbdJsonMember *first)
 {
   g_autofree char *path_str = kbd_json_path_to_string (path);
+  g_autofree char *full = NULL;
 
   if (path_str[0] != '\0')
-    g_set_error (parser->error, KBD_ERROR, KBD_ERROR_DUPLICATE_KEY,
-                 _("%s:%u:%u: %s: the key “%s” appears twice (first on line %u)"),
-                 parser->display_name, duplicate->line, duplicate->column,
-                 path_str, duplicate->key, first->line);
+    full = g_strdup_printf (_("%s:%u:%u: %s: the key “%s” appears twice (first on line %u)"),
+                            parser->display_name, duplicate->line, duplicate->column,
+                            path_str, duplicate->key, first->line);
   else
-    g_set_error (parser->error, KBD_ERROR, KBD_ERROR_DUPLICATE_KEY,
-                 _("%s:%u:%u: the key “%s” appears twice (first on line %u)"),
-                 parser->display_name, duplicate->line, duplicate->column,
-                 duplicate->key, first->line);
+    full = g_strdup_printf (_("%s:%u:%u: the key “%s” appears twice (first on line %u)"),
+                            parser->display_name, duplicate->line, duplicate->column,
+                            duplicate->key, first->line);
+  set_error_escaped (parser->error, KBD_ERROR_DUPLICATE_KEY, full);
   return FALSE;
 }
 
@@ -971,6 +1008,7 @@ kbd_json_reader_fail (KbdJsonReader     *loader,
 {
   g_autofree char *message = NULL;
   g_autofree char *path_str = NULL;
+  g_autofree char *full = NULL;
   va_list args;
 
   if (loader->error == NULL || *loader->error != NULL)
@@ -982,11 +1020,12 @@ kbd_json_reader_fail (KbdJsonReader     *loader,
 
   path_str = kbd_json_path_to_string (path);
   if (path_str[0] != '\0')
-    g_set_error (loader->error, KBD_ERROR, code, "%s:%u:%u: %s: %s",
-                 loader->display_name, line, column, path_str, message);
+    full = g_strdup_printf ("%s:%u:%u: %s: %s",
+                            loader->display_name, line, column, path_str, message);
   else
-    g_set_error (loader->error, KBD_ERROR, code, "%s:%u:%u: %s",
-                 loader->display_name, line, column, message);
+    full = g_strdup_printf ("%s:%u:%u: %s",
+                            loader->display_name, line, column, message);
+  set_error_escaped (loader->error, code, full);
   return FALSE;
 }
 
