@@ -35,6 +35,10 @@ struct _KbdHistoryStore
   sqlite3 *db;
   char *filename;
   gboolean read_only;
+  /* The session the last write was for: a session's events usually come
+   * one transaction at a time, and need its row only once. */
+  char *cached_session_uuid;
+  gint64 cached_session_id;
 };
 
 static const char schema_v1[] =
@@ -202,6 +206,7 @@ store_free (KbdHistoryStore *store)
   if (store->db != NULL)
     sqlite3_close_v2 (store->db);
   g_free (store->filename);
+  g_free (store->cached_session_uuid);
   g_free (store);
 }
 
@@ -440,11 +445,44 @@ create_private_file (const char  *filename,
   return TRUE;
 }
 
+static KbdHistoryStore *open_once (const char           *filename,
+                                   KbdHistoryStoreMode   mode,
+                                   char                **notice,
+                                   GError              **error);
+
+/* Two programs opening a new database at once can meet in SQLite's
+ * rollback-journal mode, before WAL is on, where a lock conflict that could
+ * deadlock returns SQLITE_BUSY without waiting. Opening is retried then. */
 static KbdHistoryStore *
 sqlite_open (const char           *filename,
              KbdHistoryStoreMode   mode,
              char                **notice,
              GError              **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) BUSY_TIMEOUT_MS * 1000;
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      KbdHistoryStore *store = open_once (filename, mode, notice, &local_error);
+
+      if (store != NULL)
+        return store;
+      if (!g_error_matches (local_error, KBD_ERROR, KBD_ERROR_BUSY) ||
+          g_get_monotonic_time () > deadline)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_usleep (g_random_int_range (5, 50) * 1000);
+    }
+}
+
+static KbdHistoryStore *
+open_once (const char           *filename,
+           KbdHistoryStoreMode   mode,
+           char                **notice,
+           GError              **error)
 {
   g_autoptr(KbdHistoryStore) store = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -610,6 +648,8 @@ write_events (KbdHistoryStore  *store,
 {
   gint64 first_event_id = 0;
   gint64 session_id = 0;
+  g_autofree char *pending_uuid = NULL;
+  gint64 pending_id = 0;
   g_autoptr(sqlite3_stmt) insert_session = NULL;
   g_autoptr(sqlite3_stmt) find_session = NULL;
   g_autoptr(sqlite3_stmt) insert_event = NULL;
@@ -658,6 +698,11 @@ write_events (KbdHistoryStore  *store,
       /* Consecutive events of one session need its row only once. */
       if (i > 0 && g_str_equal (w->session_uuid, writes[i - 1]->session_uuid))
         goto insert_event;
+      if (g_strcmp0 (w->session_uuid, store->cached_session_uuid) == 0)
+        {
+          session_id = store->cached_session_id;
+          goto insert_event;
+        }
 
       sqlite3_bind_text (insert_session, 1, w->session_uuid, -1, SQLITE_STATIC);
       sqlite3_bind_text (insert_session, 2, w->article_id, -1, SQLITE_STATIC);
@@ -695,6 +740,10 @@ write_events (KbdHistoryStore  *store,
         }
       session_id = sqlite3_column_int64 (find_session, 0);
       sqlite3_reset (find_session);
+      /* Trusted only once this transaction commits. */
+      g_free (pending_uuid);
+      pending_uuid = g_strdup (w->session_uuid);
+      pending_id = session_id;
 
 insert_event:
       sqlite3_bind_text (insert_event, 1, event->uuid, -1, SQLITE_STATIC);
@@ -767,7 +816,15 @@ insert_event:
         }
     }
 
-  return commit (store, error);
+  if (!commit (store, error))
+    return FALSE;
+  if (pending_uuid != NULL)
+    {
+      g_free (store->cached_session_uuid);
+      store->cached_session_uuid = g_steal_pointer (&pending_uuid);
+      store->cached_session_id = pending_id;
+    }
+  return TRUE;
 
 rollback:
   return rollback (store);
@@ -1275,6 +1332,8 @@ delete_where (KbdHistoryStore *store,
   g_autoptr(GVariant) owned = g_variant_ref_sink (value);
   const char *statements[] = { delete_search, delete_sessions };
   int rc;
+
+  g_clear_pointer (&store->cached_session_uuid, g_free);
 
   if (store->read_only)
     {
