@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,556 +8,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "kbdecide.h"
-
-/* Exit codes, documented in the manual and in --help. */
-enum {
-  EXIT_OK = 0,
-  EXIT_FAILED = 1,        /* errors in an article, or an operation failed */
-  EXIT_USAGE = 2,         /* bad command line */
-  EXIT_NOT_LOADED = 3,    /* the article could not be found or loaded */
-  EXIT_UNFINISHED = 4,    /* run: the session ended before an outcome */
-};
-
-typedef struct
-{
-  gboolean color;
-  char **kb_dirs;
-} Cli;
-
-static void
-print_error (const char *message)
-{
-  g_autofree char *one_line = g_strdup (message);
-
-  /* Errors are one line each on stderr. */
-  g_strdelimit (one_line, "\n\r", ' ');
-  g_printerr ("kbdecide: %s\n", one_line);
-}
-
-static gboolean
-use_color (void)
-{
-  const char *term = g_getenv ("TERM");
-
-  return isatty (STDOUT_FILENO) && g_getenv ("NO_COLOR") == NULL &&
-         term != NULL && !g_str_equal (term, "dumb");
-}
-
-static char *
-render (Cli        *cli,
-        const char *text)
-{
-  return kbd_text_render (text, cli->color ? KBD_TEXT_FORMAT_ANSI : KBD_TEXT_FORMAT_PLAIN);
-}
-
-static const char *
-style (Cli        *cli,
-       const char *code)
-{
-  return cli->color ? code : "";
-}
-
-#define BOLD "\033[1m"
-#define DIM "\033[2m"
-#define RESET "\033[0m"
-#define YELLOW "\033[33m"
-#define RED "\033[31m"
-#define GREEN "\033[32m"
-
-static KbdCatalog *
-make_catalog (Cli *cli)
-{
-  KbdCatalog *catalog = kbd_catalog_new ();
-
-  if (cli->kb_dirs != NULL)
-    for (guint i = 0; cli->kb_dirs[i] != NULL; i++)
-      kbd_catalog_add_directory (catalog, cli->kb_dirs[i]);
-  kbd_catalog_add_default_directories (catalog);
-  return catalog;
-}
-
-static gboolean
-looks_like_file (const char *arg)
-{
-  return strchr (arg, G_DIR_SEPARATOR) != NULL || g_str_has_suffix (arg, ".json") ||
-         g_file_test (arg, G_FILE_TEST_EXISTS);
-}
-
-/* An argument is a file when it looks like one, otherwise an article id
- * looked up on the search path. */
-static KbdArticle *
-open_article (Cli        *cli,
-              const char *arg,
-              int        *exit_code)
-{
-  g_autoptr(GError) error = NULL;
-  KbdArticle *article;
-
-  if (looks_like_file (arg))
-    article = kbd_article_new_from_file (arg, KBD_LOAD_FLAGS_NONE, &error);
-  else
-    {
-      g_autoptr(KbdCatalog) catalog = make_catalog (cli);
-      article = kbd_catalog_load (catalog, arg, &error);
-    }
-
-  if (article == NULL)
-    {
-      print_error (error->message);
-      *exit_code = EXIT_NOT_LOADED;
-    }
-  return article;
-}
-
-static GOptionContext *
-command_context (const char         *parameters,
-                 const char         *summary,
-                 const GOptionEntry *entries)
-{
-  GOptionContext *context = g_option_context_new (parameters);
-
-  g_option_context_set_summary (context, summary);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  return context;
-}
-
-static gboolean
-parse_options (GOptionContext *context,
-               int            *argc,
-               char         ***argv,
-               int            *exit_code)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      print_error (error->message);
-      *exit_code = EXIT_USAGE;
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* run ---------------------------------------------------------------------- */
-
-static void
-print_node (Cli        *cli,
-            KbdSession *session)
-{
-  KbdNode *node = kbd_session_get_current_node (session);
-  guint position = g_list_model_get_n_items (kbd_session_get_path (session));
-
-  g_print ("\n");
-
-  switch (kbd_node_get_kind (node))
-    {
-    case KBD_NODE_QUESTION:
-      {
-        g_autofree char *prompt = render (cli, kbd_node_get_prompt (node));
-        KbdAnswer *const *answers;
-        guint n;
-
-        /* Translators: %u is the position of the question in the path */
-        g_print ("%s[%u]%s %s%s%s\n", style (cli, DIM), position, style (cli, RESET),
-                 style (cli, BOLD), prompt, style (cli, RESET));
-        if (kbd_node_get_help (node) != NULL)
-          {
-            g_autofree char *help = render (cli, kbd_node_get_help (node));
-            g_print ("%s%s%s\n", style (cli, DIM), help, style (cli, RESET));
-          }
-        g_print ("\n");
-        answers = kbd_node_get_answers (node, &n);
-        for (guint i = 0; i < n; i++)
-          {
-            g_autofree char *label = render (cli, kbd_answer_get_label (answers[i]));
-            g_print ("  %u) %s\n", i + 1, label);
-          }
-      }
-      break;
-
-    case KBD_NODE_PROCEDURE:
-      {
-        g_autofree char *title = render (cli, kbd_node_get_title (node));
-        KbdStep *const *steps;
-        guint n;
-
-        g_print ("%s[%u]%s %s%s%s\n", style (cli, DIM), position, style (cli, RESET),
-                 style (cli, BOLD), title, style (cli, RESET));
-        if (kbd_node_get_intro (node) != NULL)
-          {
-            g_autofree char *intro = render (cli, kbd_node_get_intro (node));
-            g_print ("%s\n", intro);
-          }
-        g_print ("\n");
-
-        steps = kbd_node_get_steps (node, &n);
-        for (guint i = 0; i < n; i++)
-          {
-            g_autofree char *text = render (cli, kbd_step_get_text (steps[i]));
-            g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-            KbdStep *const *substeps;
-            KbdCallout *const *callouts;
-            guint n_sub, n_callouts;
-
-            g_print ("  %s %2u. %s\n",
-                     kbd_session_is_step_done (session, kbd_step_get_id (steps[i])) ? "[x]" : "[ ]",
-                     i + 1, lines[0]);
-            for (guint l = 1; lines[l] != NULL; l++)
-              g_print ("          %s\n", lines[l]);
-
-            substeps = kbd_step_get_substeps (steps[i], &n_sub);
-            for (guint k = 0; k < n_sub; k++)
-              {
-                g_autofree char *sub = render (cli, kbd_step_get_text (substeps[k]));
-                g_print ("          - %s\n", sub);
-              }
-
-            callouts = kbd_step_get_callouts (steps[i], &n_callouts);
-            for (guint k = 0; k < n_callouts; k++)
-              {
-                g_autofree char *callout = render (cli, kbd_callout_get_text (callouts[k]));
-                const char *label, *color;
-
-                switch (kbd_callout_get_kind (callouts[k]))
-                  {
-                  case KBD_CALLOUT_WARNING:
-                    label = _("Warning");
-                    color = YELLOW;
-                    break;
-                  case KBD_CALLOUT_IMPORTANT:
-                    label = _("Important");
-                    color = RED;
-                    break;
-                  case KBD_CALLOUT_NOTE:
-                  default:
-                    label = _("Note");
-                    color = DIM;
-                    break;
-                  }
-                g_print ("          %s%s:%s %s\n", style (cli, color), label,
-                         style (cli, RESET), callout);
-              }
-          }
-      }
-      break;
-
-    case KBD_NODE_OUTCOME:
-      {
-        g_autofree char *title = render (cli, kbd_node_get_title (node));
-        g_autofree char *text = render (cli, kbd_node_get_text (node));
-        const char *color = kbd_node_get_result (node) == KBD_OUTCOME_RESOLVED ? GREEN
-                            : kbd_node_get_result (node) == KBD_OUTCOME_ESCALATE ? RED : YELLOW;
-
-        g_print ("%s%s%s%s\n%s\n", style (cli, BOLD), style (cli, color), title,
-                 style (cli, RESET), text);
-        if (kbd_node_get_result (node) == KBD_OUTCOME_ESCALATE)
-          {
-            g_autofree char *summary = kbd_session_build_summary (session, KBD_TEXT_FORMAT_PLAIN);
-
-            g_print ("\n%s%s%s\n", style (cli, BOLD), _("Hand-over summary"), style (cli, RESET));
-            g_print ("----------------------------------------\n%s", summary);
-            g_print ("----------------------------------------\n");
-          }
-      }
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static char *
-read_line (const char *prompt)
-{
-  char buffer[4096];
-  gsize len;
-
-  g_print ("%s", prompt);
-  fflush (stdout);
-  if (fgets (buffer, sizeof buffer, stdin) == NULL)
-    return NULL;
-  len = strlen (buffer);
-  while (len > 0 && (buffer[len - 1] == '\n' || buffer[len - 1] == '\r'))
-    buffer[--len] = '\0';
-  return g_utf8_make_valid (buffer, -1);
-}
-
-static int
-run_interactive (Cli        *cli,
-                 KbdSession *session)
-{
-  KbdArticle *article = kbd_session_get_article (session);
-  g_autofree char *title = render (cli, kbd_article_get_title (article));
-  g_autofree char *summary = render (cli, kbd_article_get_summary (article));
-
-  g_print ("%s%s: %s%s\n%s\n", style (cli, BOLD), kbd_article_get_id (article), title,
-           style (cli, RESET), summary);
-
-  for (;;)
-    {
-      KbdNode *node = kbd_session_get_current_node (session);
-      g_autofree char *line = NULL;
-      g_autoptr(GError) error = NULL;
-      char *command;
-
-      print_node (cli, session);
-      if (kbd_session_get_finished (session))
-        return EXIT_OK;
-
-      g_print ("\n");
-      if (kbd_node_get_kind (node) == KBD_NODE_QUESTION)
-        {
-          g_autofree char *prompt = NULL;
-          guint n;
-
-          kbd_node_get_answers (node, &n);
-          prompt = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                 "Answer 1, or b back, r restart, n note, q quit: ",
-                                                 "Answer 1–%u, or b back, r restart, n note, q quit: ",
-                                                 n), n);
-          line = read_line (prompt);
-        }
-      else
-        line = read_line (_("Enter to continue, d N to tick step N, b back, r restart, n note, q quit: "));
-
-      if (line == NULL)
-        {
-          g_print ("\n");
-          return EXIT_UNFINISHED;
-        }
-
-      command = g_strstrip (line);
-      if (g_str_equal (command, "q"))
-        return EXIT_UNFINISHED;
-      else if (g_str_equal (command, "b"))
-        {
-          if (!kbd_session_back (session, &error))
-            print_error (error->message);
-        }
-      else if (g_str_equal (command, "r"))
-        kbd_session_restart (session);
-      else if (g_str_equal (command, "n"))
-        {
-          g_autofree char *note = read_line (_("Note: "));
-
-          if (note != NULL && *g_strstrip (note) != '\0')
-            {
-              if (kbd_session_add_note (session, note, &error))
-                g_print ("%s\n", _("Note saved."));
-              else
-                print_error (error->message);
-            }
-        }
-      else if (kbd_node_get_kind (node) == KBD_NODE_PROCEDURE && command[0] == 'd')
-        {
-          guint64 number = 0;
-          guint n;
-          KbdStep *const *steps = kbd_node_get_steps (node, &n);
-
-          if (!g_ascii_string_to_unsigned (g_strstrip (command + 1), 10, 1, n, &number, NULL))
-            print_error (_("Write d and a step number, e.g. d 1"));
-          else
-            {
-              const char *step_id = kbd_step_get_id (steps[number - 1]);
-              kbd_session_set_step_done (session, step_id,
-                                         !kbd_session_is_step_done (session, step_id), NULL);
-            }
-        }
-      else if (kbd_node_get_kind (node) == KBD_NODE_PROCEDURE &&
-               (command[0] == '\0' || g_str_equal (command, "c")))
-        {
-          if (!kbd_session_advance (session, &error))
-            print_error (error->message);
-        }
-      else if (kbd_node_get_kind (node) == KBD_NODE_QUESTION)
-        {
-          guint64 number = 0;
-
-          if (g_ascii_string_to_unsigned (command, 10, 1, G_MAXUINT, &number, NULL))
-            {
-              if (!kbd_session_choose_index (session, (guint) number - 1, &error))
-                print_error (error->message);
-            }
-          else if (!kbd_session_choose (session, command, &error))
-            print_error (error->message);
-        }
-      else
-        print_error (_("Unknown command"));
-    }
-}
-
-static void
-print_path (Cli        *cli,
-            KbdSession *session)
-{
-  GListModel *path = kbd_session_get_path (session);
-  guint n = g_list_model_get_n_items (path);
-
-  g_print ("%s\n", _("Path:"));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(KbdVisit) visit = g_list_model_get_item (path, i);
-      KbdNode *node = kbd_visit_get_node (visit);
-      KbdAnswer *answer = kbd_visit_get_answer (visit);
-
-      if (answer != NULL)
-        {
-          g_autofree char *label = kbd_text_render (kbd_answer_get_label (answer),
-                                                    KBD_TEXT_FORMAT_PLAIN);
-          g_print ("  %s → %s (%s)\n", kbd_node_get_id (node), kbd_answer_get_id (answer), label);
-        }
-      else
-        g_print ("  %s\n", kbd_node_get_id (node));
-    }
-}
-
-static const char *
-outcome_name (KbdOutcomeResult result)
-{
-  switch (result)
-    {
-    case KBD_OUTCOME_RESOLVED:
-      return "resolved";
-    case KBD_OUTCOME_ESCALATE:
-      return "escalate";
-    case KBD_OUTCOME_NOT_APPLICABLE:
-      return "not-applicable";
-    case KBD_OUTCOME_NONE:
-    default:
-      return "none";
-    }
-}
-
-static int
-run_scripted (Cli        *cli,
-              KbdSession *session,
-              const char *answers_arg)
-{
-  g_auto(GStrv) answers = g_strsplit (answers_arg, ",", -1);
-  guint next = 0;
-  KbdNode *node;
-
-  for (;;)
-    {
-      g_autoptr(GError) error = NULL;
-
-      node = kbd_session_get_current_node (session);
-      if (kbd_node_get_kind (node) == KBD_NODE_OUTCOME)
-        break;
-
-      if (kbd_node_get_kind (node) == KBD_NODE_PROCEDURE)
-        {
-          if (!kbd_session_advance (session, &error))
-            {
-              print_error (error->message);
-              return EXIT_FAILED;
-            }
-          continue;
-        }
-
-      while (answers[next] != NULL && *g_strstrip (answers[next]) == '\0')
-        next++;
-      if (answers[next] == NULL)
-        {
-          g_autofree char *message = g_strdup_printf (_("the answers ran out at the question “%s”"),
-                                                      kbd_node_get_id (node));
-
-          print_path (cli, session);
-          print_error (message);
-          return EXIT_UNFINISHED;
-        }
-
-      {
-        const char *answer = answers[next++];
-        guint64 number;
-        gboolean ok;
-
-        if (g_ascii_string_to_unsigned (answer, 10, 1, G_MAXUINT, &number, NULL))
-          ok = kbd_session_choose_index (session, (guint) number - 1, &error);
-        else
-          ok = kbd_session_choose (session, answer, &error);
-
-        if (!ok)
-          {
-            print_path (cli, session);
-            print_error (error->message);
-            return EXIT_FAILED;
-          }
-      }
-    }
-
-  print_path (cli, session);
-  {
-    g_autofree char *title = kbd_text_render (kbd_node_get_title (node), KBD_TEXT_FORMAT_PLAIN);
-
-    g_print (_("Outcome: %s (%s): %s\n"), outcome_name (kbd_node_get_result (node)),
-             kbd_node_get_id (node), title);
-  }
-  if (kbd_node_get_result (node) == KBD_OUTCOME_ESCALATE)
-    {
-      g_autofree char *contact = kbd_text_render (kbd_node_get_contact (node), KBD_TEXT_FORMAT_PLAIN);
-      g_print (_("Escalate to: %s\n"), contact);
-    }
-
-  if (answers[next] != NULL)
-    {
-      print_error (_("more answers were given than the walk needed"));
-      return EXIT_FAILED;
-    }
-
-  return EXIT_OK;
-}
-
-static int
-command_run (Cli   *cli,
-             int    argc,
-             char **argv)
-{
-  g_autofree char *answers = NULL;
-  g_autofree char *technician = NULL;
-  g_autofree char *ticket = NULL;
-  g_auto(GStrv) kb_dirs = NULL;
-  const GOptionEntry entries[] = {
-    { "answers", 'a', 0, G_OPTION_ARG_STRING, &answers,
-      N_("Walk without asking: answer ids or numbers, comma-separated"), N_("A,B,…") },
-    { "technician", 0, 0, G_OPTION_ARG_STRING, &technician,
-      N_("Name of the technician"), N_("NAME") },
-    { "ticket", 0, 0, G_OPTION_ARG_STRING, &ticket,
-      N_("Ticket reference for the session"), N_("REF") },
-    { "kb-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &kb_dirs,
-      N_("Also look for articles in DIR"), N_("DIR") },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context =
-    command_context (_("ARTICLE|FILE"), _("Walk an article in the terminal."), entries);
-  g_autoptr(KbdArticle) article = NULL;
-  g_autoptr(KbdSession) session = NULL;
-  int exit_code = EXIT_OK;
-
-  if (!parse_options (context, &argc, &argv, &exit_code))
-    return exit_code;
-  cli->kb_dirs = kb_dirs;
-
-  if (argc != 2)
-    {
-      print_error (_("run needs one article id or file"));
-      return EXIT_USAGE;
-    }
-
-  article = open_article (cli, argv[1], &exit_code);
-  if (article == NULL)
-    return exit_code;
-
-  session = kbd_session_new (article, technician, ticket);
-  if (answers != NULL)
-    return run_scripted (cli, session, answers);
-  return run_interactive (cli, session);
-}
-
-/* validate ----------------------------------------------------------------- */
+#include "kbd-cli.h"
 
 static void
 add_diagnostic_json (JsonBuilder   *builder,
@@ -592,7 +42,7 @@ add_diagnostic_json (JsonBuilder   *builder,
 }
 
 static int
-command_validate (Cli   *cli,
+command_validate (KbdCli  *cli,
                   int    argc,
                   char **argv)
 {
@@ -604,18 +54,18 @@ command_validate (Cli   *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    command_context (_("FILE…"), _("Check article files and report every problem."), entries);
+    kbd_cli_command_context (_("FILE…"), _("Check article files and report every problem."), entries);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  int exit_code = EXIT_OK;
+  int exit_code = KBD_CLI_EXIT_OK;
   guint n_errors = 0, n_warnings = 0;
 
-  if (!parse_options (context, &argc, &argv, &exit_code))
+  if (!kbd_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
 
   if (argc < 2)
     {
-      print_error (_("validate needs at least one file"));
-      return EXIT_USAGE;
+      kbd_cli_print_error (_("validate needs at least one file"));
+      return KBD_CLI_EXIT_USAGE;
     }
 
   json_builder_begin_array (builder);
@@ -724,13 +174,13 @@ command_validate (Cli   *cli,
       g_printerr (_("%s, %s\n"), errors, warnings);
     }
 
-  return n_errors > 0 ? EXIT_FAILED : EXIT_OK;
+  return n_errors > 0 ? KBD_CLI_EXIT_FAILED : KBD_CLI_EXIT_OK;
 }
 
 /* show, export, list ------------------------------------------------------- */
 
 static int
-command_show (Cli   *cli,
+command_show (KbdCli  *cli,
               int    argc,
               char **argv)
 {
@@ -741,32 +191,32 @@ command_show (Cli   *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    command_context (_("ARTICLE|FILE"), _("Print a whole article as readable text."), entries);
+    kbd_cli_command_context (_("ARTICLE|FILE"), _("Print a whole article as readable text."), entries);
   g_autoptr(KbdArticle) article = NULL;
   g_autofree char *text = NULL;
-  int exit_code = EXIT_OK;
+  int exit_code = KBD_CLI_EXIT_OK;
 
-  if (!parse_options (context, &argc, &argv, &exit_code))
+  if (!kbd_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   cli->kb_dirs = kb_dirs;
 
   if (argc != 2)
     {
-      print_error (_("show needs one article id or file"));
-      return EXIT_USAGE;
+      kbd_cli_print_error (_("show needs one article id or file"));
+      return KBD_CLI_EXIT_USAGE;
     }
 
-  article = open_article (cli, argv[1], &exit_code);
+  article = kbd_cli_open_article (cli, argv[1], &exit_code);
   if (article == NULL)
     return exit_code;
 
   text = kbd_article_export (article, cli->color ? KBD_EXPORT_ANSI : KBD_EXPORT_TEXT);
   g_print ("%s", text);
-  return EXIT_OK;
+  return KBD_CLI_EXIT_OK;
 }
 
 static int
-command_export (Cli   *cli,
+command_export (KbdCli  *cli,
                 int    argc,
                 char **argv)
 {
@@ -783,13 +233,13 @@ command_export (Cli   *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    command_context (_("ARTICLE|FILE"), _("Export an article as a graph or a document."), entries);
+    kbd_cli_command_context (_("ARTICLE|FILE"), _("Export an article as a graph or a document."), entries);
   g_autoptr(KbdArticle) article = NULL;
   g_autofree char *text = NULL;
   KbdExportFormat export_format;
-  int exit_code = EXIT_OK;
+  int exit_code = KBD_CLI_EXIT_OK;
 
-  if (!parse_options (context, &argc, &argv, &exit_code))
+  if (!kbd_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   cli->kb_dirs = kb_dirs;
 
@@ -806,17 +256,17 @@ command_export (Cli   *cli,
   else
     {
       g_autofree char *message = g_strdup_printf (_("unknown format “%s”: use dot, mermaid, markdown, text or strings"), format);
-      print_error (message);
-      return EXIT_USAGE;
+      kbd_cli_print_error (message);
+      return KBD_CLI_EXIT_USAGE;
     }
 
   if (argc != 2)
     {
-      print_error (_("export needs one article id or file"));
-      return EXIT_USAGE;
+      kbd_cli_print_error (_("export needs one article id or file"));
+      return KBD_CLI_EXIT_USAGE;
     }
 
-  article = open_article (cli, argv[1], &exit_code);
+  article = kbd_cli_open_article (cli, argv[1], &exit_code);
   if (article == NULL)
     return exit_code;
 
@@ -827,17 +277,17 @@ command_export (Cli   *cli,
 
       if (!g_file_set_contents (output, text, -1, &error))
         {
-          print_error (error->message);
-          return EXIT_FAILED;
+          kbd_cli_print_error (error->message);
+          return KBD_CLI_EXIT_FAILED;
         }
     }
   else
     g_print ("%s", text);
-  return EXIT_OK;
+  return KBD_CLI_EXIT_OK;
 }
 
 static int
-command_list (Cli   *cli,
+command_list (KbdCli  *cli,
               int    argc,
               char **argv)
 {
@@ -850,28 +300,28 @@ command_list (Cli   *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    command_context (NULL, _("List the articles on the search path."), entries);
+    kbd_cli_command_context (NULL, _("List the articles on the search path."), entries);
   g_autoptr(KbdCatalog) catalog = NULL;
   g_autoptr(GError) error = NULL;
   const char *const *problems;
   GListModel *entries_model;
-  int exit_code = EXIT_OK;
+  int exit_code = KBD_CLI_EXIT_OK;
 
-  if (!parse_options (context, &argc, &argv, &exit_code))
+  if (!kbd_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   cli->kb_dirs = kb_dirs;
 
   if (argc != 1)
     {
-      print_error (_("list takes no arguments"));
-      return EXIT_USAGE;
+      kbd_cli_print_error (_("list takes no arguments"));
+      return KBD_CLI_EXIT_USAGE;
     }
 
-  catalog = make_catalog (cli);
+  catalog = kbd_cli_make_catalog (cli);
   if (!kbd_catalog_scan (catalog, NULL, &error))
     {
-      print_error (error->message);
-      return EXIT_FAILED;
+      kbd_cli_print_error (error->message);
+      return KBD_CLI_EXIT_FAILED;
     }
 
   entries_model = kbd_catalog_get_entries (catalog);
@@ -911,16 +361,16 @@ command_list (Cli   *cli,
         g_autoptr(KbdCatalogEntry) entry = g_list_model_get_item (entries_model, i);
         g_autofree char *title = kbd_text_escape (kbd_catalog_entry_get_title (entry), KBD_TEXT_FORMAT_PLAIN);
 
-        g_print ("%s%-10s%s %s\n           %s%s%s\n", style (cli, BOLD),
-                 kbd_catalog_entry_get_id (entry), style (cli, RESET), title,
-                 style (cli, DIM), kbd_catalog_entry_get_products (entry), style (cli, RESET));
+        g_print ("%s%-10s%s %s\n           %s%s%s\n", kbd_cli_style (cli, BOLD),
+                 kbd_catalog_entry_get_id (entry), kbd_cli_style (cli, RESET), title,
+                 kbd_cli_style (cli, DIM), kbd_catalog_entry_get_products (entry), kbd_cli_style (cli, RESET));
       }
 
   problems = kbd_catalog_get_problems (catalog);
   for (guint i = 0; problems[i] != NULL; i++)
-    print_error (problems[i]);
+    kbd_cli_print_error (problems[i]);
 
-  return problems[0] != NULL ? EXIT_FAILED : EXIT_OK;
+  return problems[0] != NULL ? KBD_CLI_EXIT_FAILED : KBD_CLI_EXIT_OK;
 }
 
 /* main --------------------------------------------------------------------- */
@@ -928,16 +378,17 @@ command_list (Cli   *cli,
 typedef struct
 {
   const char *name;
-  int (*func) (Cli *cli, int argc, char **argv);
+  int (*func) (KbdCli *cli, int argc, char **argv);
   const char *summary;
 } Command;
 
 static const Command commands[] = {
-  { "run", command_run, N_("Walk an article in the terminal") },
+  { "run", kbd_cli_command_run, N_("Walk an article in the terminal") },
   { "validate", command_validate, N_("Check article files and report every problem") },
   { "show", command_show, N_("Print a whole article as readable text") },
   { "export", command_export, N_("Export an article as dot, mermaid, markdown, text or strings") },
   { "list", command_list, N_("List the articles on the search path") },
+  { "history", kbd_cli_command_history, N_("List, search, export, resume and delete recorded sessions") },
 };
 
 static void
@@ -957,32 +408,32 @@ int
 main (int    argc,
       char **argv)
 {
-  Cli cli = { 0 };
+  KbdCli cli = { 0 };
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  cli.color = use_color ();
+  cli.color = kbd_cli_use_color ();
 
   if (argc < 2)
     {
       print_usage (stderr);
-      return EXIT_USAGE;
+      return KBD_CLI_EXIT_USAGE;
     }
 
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
       g_str_equal (argv[1], "help"))
     {
       print_usage (stdout);
-      return EXIT_OK;
+      return KBD_CLI_EXIT_OK;
     }
 
   if (g_str_equal (argv[1], "--version"))
     {
       g_print ("kbdecide %s\n", PACKAGE_VERSION);
-      return EXIT_OK;
+      return KBD_CLI_EXIT_OK;
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -996,8 +447,8 @@ main (int    argc,
 
   {
     g_autofree char *message = g_strdup_printf (_("unknown command “%s”"), argv[1]);
-    print_error (message);
+    kbd_cli_print_error (message);
   }
   print_usage (stderr);
-  return EXIT_USAGE;
+  return KBD_CLI_EXIT_USAGE;
 }

@@ -15,6 +15,7 @@
 #include "kbd-event-private.h"
 #include "kbd-history-store-private.h"
 #include "kbd-private.h"
+#include "kbd-text.h"
 
 /* The SQLite history store.
  *
@@ -636,6 +637,28 @@ add_search_row (KbdHistoryStore *store,
   return step_done (store, stmt, NULL);
 }
 
+/* What search finds a session by: its article's title, ticket and
+ * technician. */
+static char *
+session_search_text (KbdHistoryWrite *w)
+{
+  return g_strjoin ("\n", w->article_title, w->ticket ? w->ticket : "",
+                    w->technician ? w->technician : "", NULL);
+}
+
+/* An answer is found by its question and its label, as plain text: the
+ * inline marks are not words. */
+static char *
+answer_search_text (KbdEvent *event)
+{
+  g_autofree char *question = kbd_text_render (event->node_title ? event->node_title : "",
+                                               KBD_TEXT_FORMAT_PLAIN);
+  g_autofree char *label = kbd_text_render (event->label ? event->label : "",
+                                            KBD_TEXT_FORMAT_PLAIN);
+
+  return g_strconcat (question, "\n", label, NULL);
+}
+
 /* Writes events in one transaction. With @defer_search the full-text
  * rows are built after the inserts, in one statement, as a bulk import
  * wants; otherwise row by row, as they come. */
@@ -646,10 +669,11 @@ write_events (KbdHistoryStore  *store,
               gboolean          defer_search,
               GError          **error)
 {
-  gint64 first_event_id = 0;
   gint64 session_id = 0;
   g_autofree char *pending_uuid = NULL;
   gint64 pending_id = 0;
+  g_autofree gboolean *inserted = defer_search ? g_new0 (gboolean, n_writes) : NULL;
+  g_autofree gint64 *session_ids = defer_search ? g_new0 (gint64, n_writes) : NULL;
   g_autoptr(sqlite3_stmt) insert_session = NULL;
   g_autoptr(sqlite3_stmt) find_session = NULL;
   g_autoptr(sqlite3_stmt) insert_event = NULL;
@@ -686,9 +710,6 @@ write_events (KbdHistoryStore  *store,
   if (rc != SQLITE_OK)
     return fail_sqlite (store, rc, error);
 
-  if (defer_search && !pragma_int (store, "SELECT coalesce (max (id), 0) + 1 FROM events",
-                                   &first_event_id, error))
-    goto rollback;
 
   for (guint i = 0; i < n_writes; i++)
     {
@@ -720,14 +741,8 @@ write_events (KbdHistoryStore  *store,
 
       if (sqlite3_changes (store->db) == 1 && !defer_search)
         {
-          GString *body = g_string_new (w->article_title);
-
-          if (w->ticket != NULL)
-            g_string_append_printf (body, "\n%s", w->ticket);
-          if (w->technician != NULL)
-            g_string_append_printf (body, "\n%s", w->technician);
-          add_search_row (store, insert_search, sqlite3_last_insert_rowid (store->db), body->str);
-          g_string_free (body, TRUE);
+          g_autofree char *body = session_search_text (w);
+          add_search_row (store, insert_search, sqlite3_last_insert_rowid (store->db), body);
         }
 
       sqlite3_bind_text (find_session, 1, w->session_uuid, -1, SQLITE_STATIC);
@@ -767,6 +782,11 @@ insert_event:
        * else to do for this event. */
       if (sqlite3_changes (store->db) == 0)
         continue;
+      if (defer_search)
+        {
+          inserted[i] = TRUE;
+          session_ids[i] = session_id;
+        }
 
       sqlite3_bind_int64 (update_session, 1, event->time);
       sqlite3_bind_text (update_session, 2, w->current_node, -1, SQLITE_STATIC);
@@ -782,37 +802,30 @@ insert_event:
         add_search_row (store, insert_search, session_id, event->text);
       else if (event->kind == KBD_EVENT_ANSWER)
         {
-          g_autofree char *body = g_strdup_printf ("%s\n%s", event->node_title ? event->node_title : "",
-                                                   event->label ? event->label : "");
+          g_autofree char *body = answer_search_text (event);
           add_search_row (store, insert_search, session_id, body);
         }
     }
 
-  if (defer_search)
+  /* A bulk import indexes after all rows are in: one pass over what was
+   * new, in the same transaction. */
+  for (guint i = 0; defer_search && i < n_writes; i++)
     {
-      g_autoptr(sqlite3_stmt) build = prepare (store,
-        "INSERT INTO search (body, session)"
-        " SELECT s.article_title || coalesce (char (10) || s.ticket, '')"
-        "          || coalesce (char (10) || s.technician, ''), s.id"
-        "   FROM events e JOIN sessions s ON s.id = e.session"
-        "   WHERE e.id >= ?1 AND e.kind = ?2"
-        " UNION ALL"
-        " SELECT CASE e.kind WHEN ?3 THEN e.text"
-        "                    ELSE coalesce (e.node_title, '') || char (10) || coalesce (e.label, '') END,"
-        "        e.session"
-        "   FROM events e WHERE e.id >= ?1 AND e.kind IN (?3, ?4)", error);
+      KbdHistoryWrite *w = writes[i];
 
-      if (build == NULL)
-        goto rollback;
-      sqlite3_bind_int64 (build, 1, first_event_id);
-      sqlite3_bind_int (build, 2, KBD_EVENT_START);
-      sqlite3_bind_int (build, 3, KBD_EVENT_NOTE);
-      sqlite3_bind_int (build, 4, KBD_EVENT_ANSWER);
-      rc = sqlite3_step (build);
-      if (rc != SQLITE_DONE)
+      if (!inserted[i])
+        continue;
+      if (w->event->kind == KBD_EVENT_START)
         {
-          fail_sqlite (store, rc, error);
-          goto rollback;
+          g_autofree char *body = session_search_text (w);
+          add_search_row (store, insert_search, session_ids[i], body);
+        }
+      else if (w->event->kind == KBD_EVENT_NOTE)
+        add_search_row (store, insert_search, session_ids[i], w->event->text);
+      else if (w->event->kind == KBD_EVENT_ANSWER)
+        {
+          g_autofree char *body = answer_search_text (w->event);
+          add_search_row (store, insert_search, session_ids[i], body);
         }
     }
 

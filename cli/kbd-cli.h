@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "kbdecide.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes, documented in --help and the README. */
+enum {
+  KBD_CLI_EXIT_OK = 0,
+  KBD_CLI_EXIT_FAILED = 1,      /* errors in an article, or an operation failed */
+  KBD_CLI_EXIT_USAGE = 2,       /* bad command line */
+  KBD_CLI_EXIT_NOT_LOADED = 3,  /* the article or session could not be found or loaded */
+  KBD_CLI_EXIT_UNFINISHED = 4,  /* run: the session ended before an outcome */
+};
+
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+#define YELLOW "\033[33m"
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+
+typedef struct
+{
+  gboolean color;
+  char **kb_dirs;
+} KbdCli;
+
+void            kbd_cli_print_error      (const char          *message);
+gboolean        kbd_cli_use_color        (void);
+char           *kbd_cli_render           (KbdCli              *cli,
+                                          const char          *text);
+const char     *kbd_cli_style            (KbdCli              *cli,
+                                          const char          *code);
+KbdCatalog     *kbd_cli_make_catalog     (KbdCli              *cli);
+KbdArticle     *kbd_cli_open_article     (KbdCli              *cli,
+                                          const char          *arg,
+                                          int                 *exit_code);
+GOptionContext *kbd_cli_command_context  (const char          *parameters,
+                                          const char          *summary,
+                                          const GOptionEntry  *entries);
+gboolean        kbd_cli_parse_options    (GOptionContext      *context,
+                                          int                 *argc,
+                                          char              ***argv,
+                                          int                 *exit_code);
+void            kbd_cli_print_json       (JsonBuilder         *builder);
+const char     *kbd_cli_outcome_name     (KbdOutcomeResult     result);
+
+int             kbd_cli_run_interactive  (KbdCli              *cli,
+                                          KbdSession          *session);
+int             kbd_cli_command_run      (KbdCli              *cli,
+                                          int                  argc,
+                                          char               **argv);
+int             kbd_cli_command_history  (KbdCli              *cli,
+                                          int                  argc,
+                                          char               **argv);
+
+G_END_DECLS
