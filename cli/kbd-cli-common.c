@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -131,4 +132,100 @@ kbd_cli_print_json (JsonBuilder *builder)
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
+}
+
+/* Terminal width, or 0 when output is not a terminal (then nothing is
+ * wrapped, so scripts see one line per paragraph). */
+guint
+kbd_cli_terminal_width (void)
+{
+  struct winsize size;
+
+  if (isatty (STDOUT_FILENO) && ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20)
+    return size.ws_col;
+  return 0;
+}
+
+/* The width of @text on a terminal: escape sequences take none, wide
+ * characters two columns. */
+static guint
+visible_width (const char *text,
+               gsize       len)
+{
+  const char *end = text + len;
+  guint width = 0;
+
+  for (const char *p = text; p < end && *p != '\0';)
+    {
+      gunichar ch;
+
+      if (*p == '\033')
+        {
+          while (p < end && *p != 'm' && *p != '\0')
+            p++;
+          if (p < end && *p == 'm')
+            p++;
+          continue;
+        }
+      ch = g_utf8_get_char (p);
+      width += g_unichar_iswide (ch) ? 2 : g_unichar_iszerowidth (ch) ? 0 : 1;
+      p = g_utf8_next_char (p);
+    }
+  return width;
+}
+
+static void
+print_paragraph (guint       width,
+                 const char *first_prefix,
+                 const char *rest_prefix,
+                 const char *text)
+{
+  const char *prefix = first_prefix;
+  const char *p = text;
+  guint column;
+
+  g_print ("%s", prefix);
+  column = visible_width (prefix, strlen (prefix));
+
+  while (*p != '\0')
+    {
+      const char *word = p;
+      guint word_width;
+
+      while (*p != '\0' && *p != ' ')
+        p++;
+      word_width = visible_width (word, p - word);
+
+      if (width > 0 && column > visible_width (prefix, strlen (prefix)) &&
+          column + 1 + word_width > width)
+        {
+          prefix = rest_prefix;
+          g_print ("\n%s", prefix);
+          column = visible_width (prefix, strlen (prefix));
+        }
+      else if (word != text)
+        {
+          g_print (" ");
+          column++;
+        }
+
+      g_print ("%.*s", (int) (p - word), word);
+      column += word_width;
+
+      while (*p == ' ')
+        p++;
+    }
+  g_print ("\n");
+}
+
+void
+kbd_cli_print_wrapped (KbdCli     *cli,
+                       const char *first_prefix,
+                       const char *rest_prefix,
+                       const char *text)
+{
+  g_auto(GStrv) paragraphs = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; paragraphs[i] != NULL; i++)
+    print_paragraph (cli->width, i == 0 ? first_prefix : rest_prefix, rest_prefix, paragraphs[i]);
 }

@@ -11,6 +11,18 @@
 #include "kbd-cli.h"
 
 static void
+print_heading (KbdCli     *cli,
+               guint       position,
+               const char *title)
+{
+  g_autofree char *prefix = g_strdup_printf ("%s[%u]%s %s", kbd_cli_style (cli, DIM), position,
+                                             kbd_cli_style (cli, RESET), kbd_cli_style (cli, BOLD));
+  g_autofree char *text = g_strconcat (title, kbd_cli_style (cli, RESET), NULL);
+
+  kbd_cli_print_wrapped (cli, prefix, "    ", text);
+}
+
+static void
 print_node (KbdCli     *cli,
             KbdSession *session)
 {
@@ -27,20 +39,19 @@ print_node (KbdCli     *cli,
         KbdAnswer *const *answers;
         guint n;
 
-        /* Translators: %u is the position of the question in the path */
-        g_print ("%s[%u]%s %s%s%s\n", kbd_cli_style (cli, DIM), position, kbd_cli_style (cli, RESET),
-                 kbd_cli_style (cli, BOLD), prompt, kbd_cli_style (cli, RESET));
+        print_heading (cli, position, prompt);
         if (kbd_node_get_help (node) != NULL)
           {
             g_autofree char *help = kbd_cli_render (cli, kbd_node_get_help (node));
-            g_print ("%s%s%s\n", kbd_cli_style (cli, DIM), help, kbd_cli_style (cli, RESET));
+            kbd_cli_print_wrapped (cli, "", "", help);
           }
         g_print ("\n");
         answers = kbd_node_get_answers (node, &n);
         for (guint i = 0; i < n; i++)
           {
             g_autofree char *label = kbd_cli_render (cli, kbd_answer_get_label (answers[i]));
-            g_print ("  %u) %s\n", i + 1, label);
+            g_autofree char *number = g_strdup_printf ("  %u) ", i + 1);
+            kbd_cli_print_wrapped (cli, number, "     ", label);
           }
       }
       break;
@@ -51,12 +62,11 @@ print_node (KbdCli     *cli,
         KbdStep *const *steps;
         guint n;
 
-        g_print ("%s[%u]%s %s%s%s\n", kbd_cli_style (cli, DIM), position, kbd_cli_style (cli, RESET),
-                 kbd_cli_style (cli, BOLD), title, kbd_cli_style (cli, RESET));
+        print_heading (cli, position, title);
         if (kbd_node_get_intro (node) != NULL)
           {
             g_autofree char *intro = kbd_cli_render (cli, kbd_node_get_intro (node));
-            g_print ("%s\n", intro);
+            kbd_cli_print_wrapped (cli, "", "", intro);
           }
         g_print ("\n");
 
@@ -64,22 +74,20 @@ print_node (KbdCli     *cli,
         for (guint i = 0; i < n; i++)
           {
             g_autofree char *text = kbd_cli_render (cli, kbd_step_get_text (steps[i]));
-            g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+            g_autofree char *marker = g_strdup_printf ("  %s %2u. ",
+                                                       kbd_session_is_step_done (session, kbd_step_get_id (steps[i]))
+                                                         ? "[x]" : "[ ]", i + 1);
             KbdStep *const *substeps;
             KbdCallout *const *callouts;
             guint n_sub, n_callouts;
 
-            g_print ("  %s %2u. %s\n",
-                     kbd_session_is_step_done (session, kbd_step_get_id (steps[i])) ? "[x]" : "[ ]",
-                     i + 1, lines[0]);
-            for (guint l = 1; lines[l] != NULL; l++)
-              g_print ("          %s\n", lines[l]);
+            kbd_cli_print_wrapped (cli, marker, "          ", text);
 
             substeps = kbd_step_get_substeps (steps[i], &n_sub);
             for (guint k = 0; k < n_sub; k++)
               {
                 g_autofree char *sub = kbd_cli_render (cli, kbd_step_get_text (substeps[k]));
-                g_print ("          - %s\n", sub);
+                kbd_cli_print_wrapped (cli, "          - ", "            ", sub);
               }
 
             callouts = kbd_step_get_callouts (steps[i], &n_callouts);
@@ -104,8 +112,12 @@ print_node (KbdCli     *cli,
                     color = DIM;
                     break;
                   }
-                g_print ("          %s%s:%s %s\n", kbd_cli_style (cli, color), label,
-                         kbd_cli_style (cli, RESET), callout);
+                {
+                  /* Translators: a callout's kind before its text, e.g. "Warning:" */
+                  g_autofree char *prefix = g_strdup_printf (_("          %s%s:%s "), kbd_cli_style (cli, color),
+                                                             label, kbd_cli_style (cli, RESET));
+                  kbd_cli_print_wrapped (cli, prefix, "            ", callout);
+                }
               }
           }
       }
@@ -118,14 +130,22 @@ print_node (KbdCli     *cli,
         const char *color = kbd_node_get_result (node) == KBD_OUTCOME_RESOLVED ? GREEN
                             : kbd_node_get_result (node) == KBD_OUTCOME_ESCALATE ? RED : YELLOW;
 
-        g_print ("%s%s%s%s\n%s\n", kbd_cli_style (cli, BOLD), kbd_cli_style (cli, color), title,
-                 kbd_cli_style (cli, RESET), text);
+        g_autofree char *styled = g_strconcat (kbd_cli_style (cli, BOLD), kbd_cli_style (cli, color),
+                                               title, kbd_cli_style (cli, RESET), NULL);
+
+        kbd_cli_print_wrapped (cli, "", "", styled);
+        kbd_cli_print_wrapped (cli, "", "", text);
         if (kbd_node_get_result (node) == KBD_OUTCOME_ESCALATE)
           {
             g_autofree char *summary = kbd_session_build_summary (session, KBD_TEXT_FORMAT_PLAIN);
+            g_auto(GStrv) lines = g_strsplit (summary, "\n", -1);
 
             g_print ("\n%s%s%s\n", kbd_cli_style (cli, BOLD), _("Hand-over summary"), kbd_cli_style (cli, RESET));
-            g_print ("----------------------------------------\n%s", summary);
+
+            g_print ("----------------------------------------\n");
+            for (guint i = 0; lines[i] != NULL; i++)
+              if (lines[i][0] != '\0' || lines[i + 1] != NULL)
+                kbd_cli_print_wrapped (cli, "", "    ", lines[i]);
             g_print ("----------------------------------------\n");
           }
       }
@@ -160,8 +180,12 @@ kbd_cli_run_interactive (KbdCli     *cli,
   g_autofree char *title = kbd_cli_render (cli, kbd_article_get_title (article));
   g_autofree char *summary = kbd_cli_render (cli, kbd_article_get_summary (article));
 
-  g_print ("%s%s: %s%s\n%s\n", kbd_cli_style (cli, BOLD), kbd_article_get_id (article), title,
-           kbd_cli_style (cli, RESET), summary);
+  g_autofree char *heading = g_strdup_printf ("%s%s: %s%s", kbd_cli_style (cli, BOLD),
+                                              kbd_article_get_id (article), title,
+                                              kbd_cli_style (cli, RESET));
+
+  kbd_cli_print_wrapped (cli, "", "", heading);
+  kbd_cli_print_wrapped (cli, "", "", summary);
 
   for (;;)
     {

@@ -27,6 +27,7 @@ enum {
 typedef struct
 {
   gboolean color;
+  guint width;          /* 0: do not wrap */
   char **kb_dirs;
 } KbdCli;
 
@@ -48,6 +49,11 @@ gboolean        kbd_cli_parse_options    (GOptionContext      *context,
                                           char              ***argv,
                                           int                 *exit_code);
 void            kbd_cli_print_json       (JsonBuilder         *builder);
+guint           kbd_cli_terminal_width   (void);
+void            kbd_cli_print_wrapped    (KbdCli              *cli,
+                                          const char          *first_prefix,
+                                          const char          *rest_prefix,
+                                          const char          *text);
 const char     *kbd_cli_outcome_name     (KbdOutcomeResult     result);
 
 int             kbd_cli_run_interactive  (KbdCli              *cli,

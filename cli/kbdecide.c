@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -416,6 +417,7 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   cli.color = kbd_cli_use_color ();
+  cli.width = kbd_cli_terminal_width ();
 
   if (argc < 2)
     {
