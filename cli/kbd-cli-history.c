@@ -582,6 +582,7 @@ kbd_cli_command_history (KbdCli  *cli,
 {
   const char *db = g_getenv ("KBDECIDE_HISTORY");
   const char *command;
+  g_autofree char *program = NULL;
 
   /* --db comes before the subcommand. */
   while (argc > 1 && g_str_has_prefix (argv[1], "--db"))
@@ -612,6 +613,9 @@ kbd_cli_command_history (KbdCli  *cli,
   command = argv[1];
   argc--;
   argv++;
+
+  program = g_strdup_printf ("kbdecide history %s", command);
+  g_set_prgname (program);
 
   if (g_str_equal (command, "--help") || g_str_equal (command, "-h") || g_str_equal (command, "help"))
     {

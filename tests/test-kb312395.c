@@ -53,7 +53,7 @@ static const Walk loop_walks[] = {
 static char *
 article_path (void)
 {
-  return g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  return g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.json", NULL);
 }
 
 static KbdArticle *
