@@ -274,7 +274,8 @@ read_string_array (Loader             *loader,
   if (array == NULL)
     return FALSE;
 
-  strings = g_ptr_array_new_null_terminated (array->v.array.n, g_free, TRUE);
+  /* Reserve at least one slot: GLib 2.74 leaves pdata NULL otherwise. */
+  strings = g_ptr_array_new_null_terminated (MAX (array->v.array.n, 1), g_free, TRUE);
   for (guint32 i = 0; i < array->v.array.n; i++)
     {
       KbdJsonPath item_path = { &child, NULL, 0, i };

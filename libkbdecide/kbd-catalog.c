@@ -208,7 +208,8 @@ static void
 kbd_catalog_init (KbdCatalog *self)
 {
   self->directories = g_ptr_array_new_null_terminated (4, g_free, TRUE);
-  self->problems = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  /* Reserved, so that pdata is an empty vector rather than NULL (GLib 2.74). */
+  self->problems = g_ptr_array_new_null_terminated (1, g_free, TRUE);
   self->entries = g_list_store_new (KBD_TYPE_CATALOG_ENTRY);
 }
 

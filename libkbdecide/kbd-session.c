@@ -1212,6 +1212,9 @@ commit_event (KbdSession  *self,
       finish->node_title = g_strdup (after->title);
       finish->label = g_strdup (after->title);
       finish->result = after->result;
+      /* Whom to escalate to is part of the record: it stays true in the
+       * transcript even if the article changes later. */
+      finish->text = g_strdup (after->contact);
       if (apply_event (self, finish, NULL))
         {
           g_ptr_array_add (self->events, finish);

@@ -120,6 +120,12 @@ describe_event (Writer   *writer,
         g_autofree char *outcome = article_text (writer, event->label != NULL ? event->label
                                                                               : event->node_id);
         g_string_append_printf (line, _("Outcome: %s (%s)"), outcome, outcome_label (event->result));
+        if (event->text != NULL)
+          {
+            g_autofree char *contact = article_text (writer, event->text);
+            g_string_append (line, "; ");
+            g_string_append_printf (line, _("escalate to: %s"), contact);
+          }
       }
       break;
     default:

@@ -165,6 +165,10 @@ test_find_and_load (void)
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, expected_renamed);
 
+  /* A clean scan has an empty list of problems, not none. */
+  g_assert_nonnull (kbd_catalog_get_problems (catalog));
+  g_assert_null (kbd_catalog_get_problems (catalog)[0]);
+
   /* Ids that are paths never reach the file system. */
   g_assert_null (kbd_catalog_find_file (catalog, "../kb/KB312395", &error));
   g_assert_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND);
