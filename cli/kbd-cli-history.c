@@ -419,14 +419,73 @@ history_resume (KbdCli     *cli,
   return exit_code;
 }
 
+static void
+print_counted_list (JsonArray  *items,
+                    const char *key,
+                    const char *heading)
+{
+  if (items == NULL || json_array_get_length (items) == 0)
+    return;
+
+  g_print ("\n%s\n", heading);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      g_auto(GStrv) parts = g_strsplit (json_object_get_string_member_with_default (item, key, ""), ">", -1);
+      g_autofree char *shown = g_strjoinv (" → ", parts);
+
+      g_print ("  %6" G_GINT64_FORMAT "  %s\n",
+               json_object_get_int_member_with_default (item, "sessions", 0), shown);
+    }
+}
+
+/* The statistics as a person reads them. */
+static void
+print_stats (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonObject *outcomes;
+  const struct { const char *key; const char *label; } rows[] = {
+    { "resolved", N_("Resolved") },
+    { "escalate", N_("Escalated") },
+    { "not-applicable", N_("Not applicable") },
+    { "unfinished", N_("Unfinished") },
+  };
+  gint64 sessions;
+
+  if (!json_parser_load_from_data (parser, json, -1, NULL))
+    return;
+  root = json_node_get_object (json_parser_get_root (parser));
+  outcomes = json_object_get_object_member (root, "outcomes");
+  sessions = json_object_get_int_member_with_default (root, "sessions", 0);
+
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %" G_GINT64_FORMAT " session\n",
+                        "%s: %" G_GINT64_FORMAT " sessions\n", (gulong) sessions),
+           json_object_get_string_member_with_default (root, "article", ""), sessions);
+  for (guint i = 0; outcomes != NULL && i < G_N_ELEMENTS (rows); i++)
+    g_print ("  %6" G_GINT64_FORMAT "  %s\n",
+             json_object_get_int_member_with_default (outcomes, rows[i].key, 0), _(rows[i].label));
+
+  print_counted_list (json_object_get_array_member (root, "common_paths"), "path",
+                      _("Most common paths (node:answer):"));
+  print_counted_list (json_object_get_array_member (root, "unfinished_stopped_at"), "node",
+                      _("Where unfinished sessions stopped:"));
+}
+
 static int
 history_stats (KbdCli     *cli,
                const char *db,
                int         argc,
                char      **argv)
 {
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
   g_autoptr(GOptionContext) context =
-    kbd_cli_command_context (_("ARTICLE"), _("Statistics of an article's sessions, as JSON."), NULL);
+    kbd_cli_command_context (_("ARTICLE"), _("Statistics of an article's sessions: outcomes, common paths, where unfinished sessions stopped."), entries);
   g_autoptr(KbdHistory) history = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *stats = NULL;
@@ -452,7 +511,10 @@ history_stats (KbdCli     *cli,
       kbd_cli_print_error (error->message);
       return KBD_CLI_EXIT_FAILED;
     }
-  g_print ("%s\n", stats);
+  if (json)
+    g_print ("%s\n", stats);
+  else
+    print_stats (stats);
   return KBD_CLI_EXIT_OK;
 }
 

@@ -437,7 +437,15 @@ test_history_commands (void)
     g_autoptr(JsonNode) root = NULL;
     JsonObject *outcomes;
 
-    run (&r, NULL, "history", "--db", db, "stats", "KB312395");
+    g_auto(Result) readable = { 0, };
+
+    run (&readable, NULL, "history", "--db", db, "stats", "312395");
+    g_assert_cmpint (readable.status, ==, 0);
+    g_assert_true (g_str_has_prefix (readable.out, "KB312395: 3 sessions\n"));
+    g_assert_nonnull (strstr (readable.out, "       2  Resolved\n"));
+    g_assert_nonnull (strstr (readable.out, "       1  Escalated\n"));
+
+    run (&r, NULL, "history", "--db", db, "stats", "--json", "KB312395");
     g_assert_cmpint (r.status, ==, 0);
     root = parse_json (r.out);
     g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "sessions"), ==, 3);
