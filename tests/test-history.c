@@ -379,6 +379,44 @@ test_export_formats (Fixture       *f,
   g_assert_null (strstr (html, "<script>"));
   g_assert_null (strstr (html, "<b>INC"));
 
+  /* Every answer, step and note of the walk is in both documents, with the
+   * text as the format writes it; and whom the escalation goes to. */
+  for (guint i = 0; i < live->len; i++)
+    {
+      KbdEvent *event = g_ptr_array_index (live, i);
+      const char *shown = NULL;
+
+      switch (kbd_event_get_kind (event))
+        {
+        case KBD_EVENT_ANSWER:
+        case KBD_EVENT_STEP:
+        case KBD_EVENT_FINISH:
+          shown = kbd_event_get_label (event);
+          break;
+        case KBD_EVENT_NOTE:
+          continue;   /* checked above, with its escaping */
+        case KBD_EVENT_START:
+        case KBD_EVENT_ADVANCE:
+        case KBD_EVENT_BACK:
+        case KBD_EVENT_REVISIT:
+        case KBD_EVENT_RESTART:
+        default:
+          shown = kbd_event_get_node_title (event);
+          break;
+        }
+      if (shown != NULL)
+        {
+          g_autofree char *in_markdown = kbd_text_render (shown, KBD_TEXT_FORMAT_MARKDOWN);
+          g_autofree char *in_html = kbd_text_render (shown, KBD_TEXT_FORMAT_HTML);
+
+          if (strstr (markdown, in_markdown) == NULL || strstr (html, in_html) == NULL)
+            g_error ("event %u (%s) is missing from a transcript", i,
+                     kbd_event_kind_to_string (kbd_event_get_kind (event)));
+        }
+    }
+  g_assert_nonnull (strstr (markdown, "Microsoft Product Support Services (PSS)"));
+  g_assert_nonnull (strstr (html, "Microsoft Product Support Services (PSS)"));
+
   json = kbd_history_export (history, uuid, KBD_TRANSCRIPT_JSON, &error);
   g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
   root = json_node_get_object (json_parser_get_root (parser));
