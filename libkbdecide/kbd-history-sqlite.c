@@ -40,6 +40,12 @@ struct _KbdHistoryStore
    * one transaction at a time, and need its row only once. */
   char *cached_session_uuid;
   gint64 cached_session_id;
+  /* The write path's statements, prepared once per connection. */
+  sqlite3_stmt *insert_session;
+  sqlite3_stmt *find_session;
+  sqlite3_stmt *insert_event;
+  sqlite3_stmt *update_session;
+  sqlite3_stmt *insert_search;
 };
 
 static const char schema_v1[] =
@@ -204,6 +210,11 @@ store_free (KbdHistoryStore *store)
 {
   if (store == NULL)
     return;
+  g_clear_pointer (&store->insert_session, sqlite3_finalize);
+  g_clear_pointer (&store->find_session, sqlite3_finalize);
+  g_clear_pointer (&store->insert_event, sqlite3_finalize);
+  g_clear_pointer (&store->update_session, sqlite3_finalize);
+  g_clear_pointer (&store->insert_search, sqlite3_finalize);
   if (store->db != NULL)
     sqlite3_close_v2 (store->db);
   g_free (store->filename);
@@ -377,7 +388,9 @@ open_connection (const char          *filename,
                  GError             **error)
 {
   g_autoptr(KbdHistoryStore) store = g_new0 (KbdHistoryStore, 1);
-  int flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX |
+  /* One thread at a time uses a connection (KbdHistory serialises the write
+   * connection with its store lock), so SQLite need not lock each call. */
+  int flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX |
               (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
   int rc;
 
@@ -659,6 +672,83 @@ answer_search_text (KbdEvent *event)
   return g_strconcat (question, "\n", label, NULL);
 }
 
+/* The newest state of one session, written to its row once per run of
+ * its events in a transaction rather than once per event. */
+typedef struct
+{
+  gint64 id;
+  KbdHistoryWrite *last;   /* the session's state after its newest event */
+  gint64 time;             /* the newest event time */
+  guint count;             /* events inserted since the last flush */
+} SessionUpdate;
+
+static gboolean
+flush_session_update (KbdHistoryStore *store,
+                      sqlite3_stmt    *stmt,
+                      SessionUpdate   *update,
+                      GError         **error)
+{
+  if (update->count == 0)
+    return TRUE;
+
+  sqlite3_bind_int64 (stmt, 1, update->time);
+  sqlite3_bind_text (stmt, 2, update->last->current_node, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, update->last->outcome);
+  sqlite3_bind_text (stmt, 4, update->last->path != NULL ? update->last->path : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, update->count);
+  sqlite3_bind_int64 (stmt, 6, update->id);
+  update->count = 0;
+  return step_done (store, stmt, error);
+}
+
+static sqlite3_stmt *
+prepare_persistent (KbdHistoryStore *store,
+                    const char      *sql,
+                    GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      fail_sqlite (store, rc, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+/* Prepares the write path's statements on first use; they live as long as
+ * the connection, so a one-event transaction does not pay for parsing SQL. */
+static gboolean
+prepare_writes (KbdHistoryStore  *store,
+                GError          **error)
+{
+  if (store->insert_search != NULL)
+    return TRUE;
+
+  if (store->insert_session == NULL)
+    store->insert_session = prepare_persistent (store,
+      "INSERT INTO sessions (uuid, article_id, article_hash, article_title, technician, ticket,"
+      " language, started_at, updated_at, current_node, outcome, path)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)"
+      " ON CONFLICT (uuid) DO NOTHING", error);
+  if (store->insert_session != NULL && store->find_session == NULL)
+    store->find_session = prepare_persistent (store, "SELECT id FROM sessions WHERE uuid = ?", error);
+  if (store->find_session != NULL && store->insert_event == NULL)
+    store->insert_event = prepare_persistent (store,
+      "INSERT INTO events (uuid, session, kind, time, node, node_title, answer, label, step, done,"
+      " text, position, ms, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (uuid) DO NOTHING", error);
+  if (store->insert_event != NULL && store->update_session == NULL)
+    store->update_session = prepare_persistent (store,
+      "UPDATE sessions SET updated_at = max (updated_at, ?1), current_node = ?2, outcome = ?3,"
+      " path = ?4, n_events = n_events + ?5 WHERE id = ?6", error);
+  if (store->update_session != NULL)
+    store->insert_search = prepare_persistent (store,
+      "INSERT INTO search (body, session) VALUES (?, ?)", error);
+  return store->insert_search != NULL;
+}
+
 /* Writes events in one transaction. With @defer_search the full-text
  * rows are built after the inserts, in one statement, as a bulk import
  * wants; otherwise row by row, as they come. */
@@ -674,11 +764,8 @@ write_events (KbdHistoryStore  *store,
   gint64 pending_id = 0;
   g_autofree gboolean *inserted = defer_search ? g_new0 (gboolean, n_writes) : NULL;
   g_autofree gint64 *session_ids = defer_search ? g_new0 (gint64, n_writes) : NULL;
-  g_autoptr(sqlite3_stmt) insert_session = NULL;
-  g_autoptr(sqlite3_stmt) find_session = NULL;
-  g_autoptr(sqlite3_stmt) insert_event = NULL;
-  g_autoptr(sqlite3_stmt) update_session = NULL;
-  g_autoptr(sqlite3_stmt) insert_search = NULL;
+  sqlite3_stmt *insert_session, *find_session, *insert_event, *update_session, *insert_search;
+  SessionUpdate update = { 0, };
   int rc;
 
   if (store->read_only)
@@ -688,23 +775,13 @@ write_events (KbdHistoryStore  *store,
       return FALSE;
     }
 
-  insert_session = prepare (store,
-    "INSERT INTO sessions (uuid, article_id, article_hash, article_title, technician, ticket,"
-    " language, started_at, updated_at, current_node, outcome, path)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)"
-    " ON CONFLICT (uuid) DO NOTHING", error);
-  find_session = insert_session ? prepare (store, "SELECT id FROM sessions WHERE uuid = ?", error) : NULL;
-  insert_event = find_session ? prepare (store,
-    "INSERT INTO events (uuid, session, kind, time, node, node_title, answer, label, step, done,"
-    " text, position, ms, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (uuid) DO NOTHING", error) : NULL;
-  update_session = insert_event ? prepare (store,
-    "UPDATE sessions SET updated_at = max (updated_at, ?1), current_node = ?2, outcome = ?3,"
-    " path = ?4, n_events = n_events + 1 WHERE id = ?5", error) : NULL;
-  insert_search = update_session ? prepare (store,
-    "INSERT INTO search (body, session) VALUES (?, ?)", error) : NULL;
-  if (insert_search == NULL)
+  if (!prepare_writes (store, error))
     return FALSE;
+  insert_session = store->insert_session;
+  find_session = store->find_session;
+  insert_event = store->insert_event;
+  update_session = store->update_session;
+  insert_search = store->insert_search;
 
   rc = sqlite3_exec (store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
@@ -739,28 +816,40 @@ write_events (KbdHistoryStore  *store,
       if (!step_done (store, insert_session, error))
         goto rollback;
 
-      if (sqlite3_changes (store->db) == 1 && !defer_search)
+      if (sqlite3_changes (store->db) == 1)
         {
-          g_autofree char *body = session_search_text (w);
-          add_search_row (store, insert_search, sqlite3_last_insert_rowid (store->db), body);
+          /* A new row: its id is at hand. */
+          session_id = sqlite3_last_insert_rowid (store->db);
+          if (!defer_search)
+            {
+              g_autofree char *body = session_search_text (w);
+              add_search_row (store, insert_search, session_id, body);
+            }
         }
-
-      sqlite3_bind_text (find_session, 1, w->session_uuid, -1, SQLITE_STATIC);
-      rc = sqlite3_step (find_session);
-      if (rc != SQLITE_ROW)
+      else
         {
+          sqlite3_bind_text (find_session, 1, w->session_uuid, -1, SQLITE_STATIC);
+          rc = sqlite3_step (find_session);
+          if (rc != SQLITE_ROW)
+            {
+              sqlite3_reset (find_session);
+              fail_sqlite (store, rc == SQLITE_DONE ? SQLITE_INTERNAL : rc, error);
+              goto rollback;
+            }
+          session_id = sqlite3_column_int64 (find_session, 0);
           sqlite3_reset (find_session);
-          fail_sqlite (store, rc == SQLITE_DONE ? SQLITE_INTERNAL : rc, error);
-          goto rollback;
         }
-      session_id = sqlite3_column_int64 (find_session, 0);
-      sqlite3_reset (find_session);
       /* Trusted only once this transaction commits. */
       g_free (pending_uuid);
       pending_uuid = g_strdup (w->session_uuid);
       pending_id = session_id;
 
 insert_event:
+      /* The session row is brought up to date once per run of its events. */
+      if (update.count > 0 && update.id != session_id &&
+          !flush_session_update (store, update_session, &update, error))
+        goto rollback;
+
       sqlite3_bind_text (insert_event, 1, event->uuid, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (insert_event, 2, session_id);
       sqlite3_bind_int (insert_event, 3, event->kind);
@@ -788,13 +877,10 @@ insert_event:
           session_ids[i] = session_id;
         }
 
-      sqlite3_bind_int64 (update_session, 1, event->time);
-      sqlite3_bind_text (update_session, 2, w->current_node, -1, SQLITE_STATIC);
-      sqlite3_bind_int (update_session, 3, w->outcome);
-      sqlite3_bind_text (update_session, 4, w->path != NULL ? w->path : "", -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (update_session, 5, session_id);
-      if (!step_done (store, update_session, error))
-        goto rollback;
+      update.id = session_id;
+      update.last = w;
+      update.time = update.count > 0 ? MAX (update.time, event->time) : event->time;
+      update.count++;
 
       if (defer_search)
         continue;
@@ -829,6 +915,8 @@ insert_event:
         }
     }
 
+  if (!flush_session_update (store, update_session, &update, error))
+    goto rollback;
   if (!commit (store, error))
     return FALSE;
   if (pending_uuid != NULL)

@@ -562,6 +562,9 @@ struct _KbdHistory
   /* Shared with the writer thread, under mutex. */
   GMutex mutex;
   GCond cond;
+  /* Held while the write connection is in use: the writer thread's
+   * transactions and deletions on the caller's thread never interleave. */
+  GMutex store_lock;
   KbdHistoryStore *writer;
   GThread *thread;
   GQueue queue;           /* KbdHistoryWrite*, oldest first */
@@ -685,7 +688,9 @@ writer_thread (gpointer user_data)
         batch[n++] = l->data;
 
       g_mutex_unlock (&self->mutex);
+      g_mutex_lock (&self->store_lock);
       ok = self->backend->write (self->writer, batch, n, &error);
+      g_mutex_unlock (&self->store_lock);
       g_mutex_lock (&self->mutex);
 
       if (ok)
@@ -784,6 +789,7 @@ kbd_history_finalize (GObject *object)
   g_free (self->filename);
   g_free (self->notice);
   g_mutex_clear (&self->mutex);
+  g_mutex_clear (&self->store_lock);
   g_cond_clear (&self->cond);
 
   G_OBJECT_CLASS (kbd_history_parent_class)->finalize (object);
@@ -855,6 +861,7 @@ static void
 kbd_history_init (KbdHistory *self)
 {
   g_mutex_init (&self->mutex);
+  g_mutex_init (&self->store_lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->queue);
   self->attached = g_hash_table_new (NULL, NULL);
@@ -1375,9 +1382,15 @@ kbd_history_delete_session (KbdHistory  *self,
                             const char  *uuid,
                             GError     **error)
 {
+  gboolean ok;
+
   g_return_val_if_fail (KBD_IS_HISTORY (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
-  return self->backend->delete_session (self->writer, uuid, error);
+
+  g_mutex_lock (&self->store_lock);
+  ok = self->backend->delete_session (self->writer, uuid, error);
+  g_mutex_unlock (&self->store_lock);
+  return ok;
 }
 
 /**
@@ -1395,8 +1408,14 @@ kbd_history_delete_before (KbdHistory  *self,
                            gint64       before,
                            GError     **error)
 {
+  gint64 deleted;
+
   g_return_val_if_fail (KBD_IS_HISTORY (self), -1);
-  return self->backend->delete_before (self->writer, before, error);
+
+  g_mutex_lock (&self->store_lock);
+  deleted = self->backend->delete_before (self->writer, before, error);
+  g_mutex_unlock (&self->store_lock);
+  return deleted;
 }
 
 /**

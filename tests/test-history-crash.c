@@ -74,7 +74,7 @@ test_crash_loop (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("kbd-crash-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "history.db", NULL);
-  g_autofree char *article_path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  g_autofree char *article_path = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.json", NULL);
   g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) sessions = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(KbdArticle) article = NULL;
@@ -192,7 +192,7 @@ test_concurrent_writers (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("kbd-concurrent-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "history.db", NULL);
-  g_autofree char *article_path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  g_autofree char *article_path = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.json", NULL);
   g_autofree char *program = g_test_build_filename (G_TEST_BUILT, "history-writer", NULL);
   g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(KbdHistory) history = NULL;

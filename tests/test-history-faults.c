@@ -83,7 +83,7 @@ sweep (int code)
   Reported reported = { 0, NULL };
   g_autofree char *dir = g_dir_make_tmp ("kbd-faults-XXXXXX", NULL);
   g_autofree char *db = path_in (dir, "history.db");
-  g_autofree char *article_path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  g_autofree char *article_path = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.json", NULL);
   g_autoptr(KbdArticle) article = kbd_article_new_from_file (article_path, KBD_LOAD_FLAGS_NONE, NULL);
   guint n_failed = 0;
   int n;
@@ -179,7 +179,7 @@ test_interrupted_migration (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("kbd-migrate-XXXXXX", NULL);
   g_autofree char *db = path_in (dir, "history.db");
-  g_autofree char *article_path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  g_autofree char *article_path = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.json", NULL);
   g_autoptr(KbdArticle) article = kbd_article_new_from_file (article_path, KBD_LOAD_FLAGS_NONE, NULL);
   guint n_failed = 0;
   int n;

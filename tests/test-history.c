@@ -24,7 +24,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("KBD_SOURCE_ROOT"), "kb", "KB312395.json", NULL);
+  g_autofree char *path = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.json", NULL);
   g_autoptr(GError) error = NULL;
 
   f->dir = g_dir_make_tmp ("kbd-history-XXXXXX", &error);
@@ -473,6 +473,47 @@ test_stats (Fixture       *f,
 }
 
 static void
+test_delete_while_writing (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* Deleting runs on the caller's thread while the writer thread commits
+   * on the same connection: neither may see the other's transaction. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) busy = kbd_session_new (f->article, "Ada", NULL);
+  g_autoptr(KbdSessionRecord) record = NULL;
+  guint deleted = 0;
+
+  kbd_history_attach (history, busy);
+  for (guint round = 0; round < 40; round++)
+    {
+      g_autoptr(KbdSession) old = kbd_session_new (f->article, NULL, NULL);
+
+      /* A short session, written and gone again… */
+      kbd_history_attach (history, old);
+      g_assert_true (kbd_session_choose (old, "no", &error));
+      g_assert_true (kbd_history_flush (history, &error));
+
+      /* …while the busy one keeps the writer thread writing. */
+      for (guint i = 0; i < 25; i++)
+        g_assert_true (kbd_session_add_note (busy, "still working on the queue", &error));
+      g_assert_true (kbd_history_delete_session (history, kbd_session_get_uuid (old), &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (kbd_history_delete_before (history, 1, &error), ==, 0);
+      g_assert_no_error (error);
+      deleted++;
+    }
+
+  g_assert_true (kbd_history_flush (history, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kbd_history_count_sessions (history, NULL, &error), ==, 1);
+  record = kbd_history_get_session (history, kbd_session_get_uuid (busy), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kbd_session_record_get_n_events (record), ==, 1 + 40 * 25);
+  g_assert_cmpuint (deleted, ==, 40);
+}
+
+static void
 test_delete_and_backup (Fixture       *f,
                         gconstpointer  data)
 {
@@ -790,6 +831,7 @@ main (int   argc,
   ADD ("export-formats", test_export_formats);
   ADD ("stats", test_stats);
   ADD ("delete-and-backup", test_delete_and_backup);
+  ADD ("delete-while-writing", test_delete_while_writing);
   ADD ("refuses-symlink-at-database-path", test_refuses_symlink);
   ADD ("symlinked-folder-works", test_symlinked_folder_works);
   ADD ("non-sqlite-file-is-moved-aside", test_non_sqlite_file_is_moved_aside);
