@@ -15,4 +15,5 @@
 # include "kbd-catalog.h"
 # include "kbd-export.h"
 # include "kbd-history.h"
+# include "kbd-history-model.h"
 #undef KBDECIDE_INSIDE

@@ -473,6 +473,80 @@ test_stats (Fixture       *f,
 }
 
 static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_model_pages (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdHistoryModel) model = NULL;
+  g_autoptr(KbdHistoryFilter) unfinished = kbd_history_filter_new ();
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  guint changes = 0;
+
+  /* 250 sessions, every fifth left unfinished. */
+  for (guint i = 0; i < 250; i++)
+    {
+      KbdSession *session = kbd_session_new (f->article, NULL, NULL);
+
+      kbd_history_attach (history, session);
+      if (i % 5 != 0)
+        g_assert_true (kbd_session_choose (session, "no", &error));
+      g_ptr_array_add (sessions, session);
+      g_usleep (10);   /* distinct start times */
+    }
+  g_assert_true (kbd_history_flush (history, &error));
+
+  model = kbd_history_model_new (history, NULL);
+  g_signal_connect (model, "items-changed", G_CALLBACK (count_changes), &changes);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 250);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == KBD_TYPE_SESSION_RECORD);
+
+  /* Newest first, across pages, and out of range is NULL. */
+  for (guint i = 0; i < 250; i += 49)
+    {
+      g_autoptr(KbdSessionRecord) record = g_list_model_get_item (G_LIST_MODEL (model), i);
+      KbdSession *expected = g_ptr_array_index (sessions, 249 - i);
+
+      g_assert_cmpstr (kbd_session_record_get_uuid (record), ==, kbd_session_get_uuid (expected));
+    }
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), 250));
+
+  kbd_history_filter_set_flags (unfinished, KBD_HISTORY_FILTER_UNFINISHED);
+  kbd_history_model_set_filter (model, unfinished);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 50);
+  g_assert_cmpuint (changes, ==, 1);
+  {
+    g_autoptr(KbdSessionRecord) record = g_list_model_get_item (G_LIST_MODEL (model), 49);
+    g_assert_false (kbd_session_record_get_finished (record));
+    g_assert_cmpstr (kbd_session_record_get_uuid (record), ==,
+                     kbd_session_get_uuid (g_ptr_array_index (sessions, 0)));
+  }
+
+  /* A new session shows after a reload. */
+  {
+    g_autoptr(KbdSession) late = kbd_session_new (f->article, NULL, NULL);
+    g_autoptr(KbdSessionRecord) first = NULL;
+
+    kbd_history_attach (history, late);
+    g_assert_true (kbd_history_flush (history, &error));
+    kbd_history_model_reload (model);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 51);
+    first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_assert_cmpstr (kbd_session_record_get_uuid (first), ==, kbd_session_get_uuid (late));
+  }
+}
+
+static void
 test_delete_while_writing (Fixture       *f,
                            gconstpointer  data)
 {
@@ -832,6 +906,7 @@ main (int   argc,
   ADD ("stats", test_stats);
   ADD ("delete-and-backup", test_delete_and_backup);
   ADD ("delete-while-writing", test_delete_while_writing);
+  ADD ("model-pages", test_model_pages);
   ADD ("refuses-symlink-at-database-path", test_refuses_symlink);
   ADD ("symlinked-folder-works", test_symlinked_folder_works);
   ADD ("non-sqlite-file-is-moved-aside", test_non_sqlite_file_is_moved_aside);
