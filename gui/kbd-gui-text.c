@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "kbdecide.h"
+#include "kbd-gui-text.h"
+
+/* Article and history text is data. A label never interprets it as markup:
+ * the library's converter escapes everything and marks only *labels* and
+ * `code`; those marks become Pango attributes on a label whose use-markup
+ * stays off, so nothing in the text can reach the markup parser as markup. */
+void
+kbd_gui_label_set_article_text (GtkLabel   *label,
+                                const char *inline_text)
+{
+  g_autofree char *markup = kbd_text_render (inline_text != NULL ? inline_text : "",
+                                             KBD_TEXT_FORMAT_PANGO);
+  g_autofree char *text = NULL;
+  PangoAttrList *attributes = NULL;
+
+  gtk_label_set_use_markup (label, FALSE);
+  if (pango_parse_markup (markup, -1, 0, &attributes, &text, NULL, NULL))
+    {
+      gtk_label_set_text (label, text);
+      gtk_label_set_attributes (label, attributes);
+      pango_attr_list_unref (attributes);
+    }
+  else
+    {
+      g_autofree char *plain = kbd_text_render (inline_text, KBD_TEXT_FORMAT_PLAIN);
+
+      gtk_label_set_attributes (label, NULL);
+      gtk_label_set_text (label, plain);
+    }
+}
+
+GtkWidget *
+kbd_gui_text_label_new (const char *inline_text,
+                        const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  kbd_gui_label_set_article_text (GTK_LABEL (label), inline_text);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+char *
+kbd_gui_format_time (gint64 usec)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+
+  return time != NULL ? g_date_time_format (time, "%x %H:%M") : g_strdup ("");
+}
