@@ -42,7 +42,10 @@ kbd_gui_text_label_new (const char *inline_text,
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* Selectable, so paths and commands can be copied with the mouse; not a
+   * keyboard stop, so Tab moves between the page's controls. */
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_focusable (label, FALSE);
   kbd_gui_label_set_article_text (GTK_LABEL (label), inline_text);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);

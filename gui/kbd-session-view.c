@@ -83,6 +83,33 @@ heading_label (const char *text,
   return label;
 }
 
+/* A page's title: not selectable, so keyboard focus never lands on it and
+ * selects it all. */
+static GtkWidget *
+title_label (const char *inline_text)
+{
+  GtkWidget *label = kbd_gui_text_label_new (inline_text, "title-2");
+
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  return label;
+}
+
+/* The first control of a page that takes the keyboard: an answer, a check
+ * box or a button. */
+static GtkWidget *
+first_control (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = first_control (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Question ----------------------------------------------------------------- */
 
 static void
@@ -105,7 +132,7 @@ build_question (KbdSessionView *self,
   GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
 
   gtk_box_append (self->page, heading_label (counter, "dim-label"));
-  gtk_box_append (self->page, kbd_gui_text_label_new (kbd_node_get_prompt (node), "title-2"));
+  gtk_box_append (self->page, title_label (kbd_node_get_prompt (node)));
   if (kbd_node_get_help (node) != NULL)
     gtk_box_append (self->page, kbd_gui_text_label_new (kbd_node_get_help (node), "body"));
 
@@ -212,7 +239,7 @@ build_procedure (KbdSessionView *self,
   GtkWidget *button;
 
   gtk_box_append (self->page, heading_label (_("Procedure"), "dim-label"));
-  gtk_box_append (self->page, kbd_gui_text_label_new (kbd_node_get_title (node), "title-2"));
+  gtk_box_append (self->page, title_label (kbd_node_get_title (node)));
   if (kbd_node_get_intro (node) != NULL)
     gtk_box_append (self->page, kbd_gui_text_label_new (kbd_node_get_intro (node), "body"));
 
@@ -326,7 +353,7 @@ build_outcome (KbdSessionView *self,
   gtk_widget_set_halign (image, GTK_ALIGN_START);
   gtk_box_append (self->page, image);
   gtk_box_append (self->page, heading_label (kind, css));
-  gtk_box_append (self->page, kbd_gui_text_label_new (kbd_node_get_title (node), "title-2"));
+  gtk_box_append (self->page, title_label (kbd_node_get_title (node)));
   gtk_box_append (self->page, kbd_gui_text_label_new (kbd_node_get_text (node), "body"));
 
   if (result == KBD_OUTCOME_ESCALATE)
@@ -515,9 +542,16 @@ rebuild_page (KbdSessionView *self)
       break;
     }
 
-  /* A new page starts at its top, with the keyboard on its first control. */
+  /* A new page starts at its top, with the keyboard on its first control;
+   * the path list is rebuilt so the answers given show in it. */
+  gtk_list_box_bind_model (self->path_list, kbd_session_get_path (self->session),
+                           create_path_row, self, NULL);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
-  gtk_widget_child_focus (GTK_WIDGET (self->page), GTK_DIR_TAB_FORWARD);
+  {
+    GtkWidget *control = first_control (GTK_WIDGET (self->page));
+    if (control != NULL)
+      gtk_widget_grab_focus (control);
+  }
 }
 
 static void
