@@ -604,6 +604,12 @@ kbd_session_view_dispose (GObject *object)
     g_clear_signal_handler (&self->notify_handler, self->session);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), KBD_TYPE_SESSION_VIEW);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
 
   G_OBJECT_CLASS (kbd_session_view_parent_class)->dispose (object);
 }

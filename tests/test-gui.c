@@ -1,0 +1,649 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Widget tests: the pages built on a real session, driven as a person would
+ * (click the buttons, tick the boxes), and the whole window walked through
+ * KB 312395 to an escalation. Runs on a virtual display. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "kbd-application.h"
+#include "kbd-history-view.h"
+#include "kbd-session-view.h"
+#include "kbd-window.h"
+
+static char *
+kb_file (void)
+{
+  return g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.json", NULL);
+}
+
+static KbdArticle *
+load_article (void)
+{
+  g_autofree char *path = kb_file ();
+  g_autoptr(GError) error = NULL;
+  KbdArticle *article = kbd_article_new_from_file (path, KBD_LOAD_FLAGS_NONE, &error);
+
+  g_assert_no_error (error);
+  return article;
+}
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Collects the widgets under @root that are of @type and, when given, carry
+ * @css_class. */
+static void
+collect (GtkWidget  *root,
+         GType       type,
+         const char *css_class,
+         GPtrArray  *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (css_class == NULL || gtk_widget_has_css_class (root, css_class)))
+    g_ptr_array_add (found, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    collect (child, type, css_class, found);
+}
+
+static GPtrArray *
+find_all (GtkWidget  *root,
+          GType       type,
+          const char *css_class)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect (root, type, css_class, found);
+  return found;
+}
+
+/* All the text of the labels under @root, one label per line. */
+static char *
+all_text (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL, NULL);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_is_visible (g_ptr_array_index (labels, i)))
+      g_string_append_printf (out, "%s\n", gtk_label_get_text (g_ptr_array_index (labels, i)));
+  return g_string_free (out, FALSE);
+}
+
+static GtkWidget *
+find_button_with_label (GtkWidget  *root,
+                        const char *text)
+{
+  g_autoptr(GPtrArray) buttons = find_all (root, GTK_TYPE_BUTTON, NULL);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      g_autofree char *inside = all_text (g_ptr_array_index (buttons, i));
+      const char *label = gtk_button_get_label (g_ptr_array_index (buttons, i));
+
+      if (strstr (inside, text) != NULL || (label != NULL && strstr (label, text) != NULL))
+        return g_ptr_array_index (buttons, i);
+    }
+  return NULL;
+}
+
+static void
+click (GtkWidget  *root,
+       const char *text)
+{
+  GtkWidget *button = find_button_with_label (root, text);
+
+  if (button == NULL)
+    {
+      g_autofree char *shown = all_text (root);
+      g_error ("no button “%s” among:\n%s", text, shown);
+    }
+  g_signal_emit_by_name (button, "clicked");
+  spin ();
+}
+
+static GtkWidget *
+show_view (KbdSession *session)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = kbd_session_view_new ();
+
+  kbd_session_view_set_session (KBD_SESSION_VIEW (view), session);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+  return window;
+}
+
+static void
+test_question_page (void)
+{
+  g_autoptr(KbdArticle) article = load_article ();
+  g_autoptr(KbdSession) session = kbd_session_new (article, NULL, NULL);
+  GtkWidget *window = show_view (session);
+  GtkWidget *view = gtk_window_get_child (GTK_WINDOW (window));
+  g_autoptr(GPtrArray) answers = find_all (view, GTK_TYPE_BUTTON, "kbd-answer");
+  g_autofree char *text = all_text (view);
+
+  g_assert_cmpuint (answers->len, ==, 2);
+  g_assert_nonnull (strstr (text, "Was the SMTP component of IIS removed"));
+  g_assert_nonnull (strstr (text, "Question 1"));
+
+  click (view, "Yes");
+  g_assert_cmpstr (kbd_node_get_id (kbd_session_get_current_node (session)), ==, "server_role");
+  g_clear_pointer (&text, g_free);
+  text = all_text (view);
+  g_assert_nonnull (strstr (text, "Node in a cluster"));
+  g_assert_nonnull (strstr (text, "Stand-alone server"));
+
+  /* Keys 1–9 answer: 2 is the cluster. */
+  g_assert_true (kbd_session_view_choose_index (KBD_SESSION_VIEW (view), 1));
+  g_assert_cmpstr (kbd_node_get_id (kbd_session_get_current_node (session)), ==, "cluster_backup");
+  g_assert_false (kbd_session_view_choose_index (KBD_SESSION_VIEW (view), 7));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_path_revisit (void)
+{
+  g_autoptr(KbdArticle) article = load_article ();
+  g_autoptr(KbdSession) session = kbd_session_new (article, NULL, NULL);
+  GtkWidget *window = show_view (session);
+  GtkWidget *view = gtk_window_get_child (GTK_WINDOW (window));
+  g_autoptr(GPtrArray) lists = NULL;
+  GtkListBox *path = NULL;
+
+  click (view, "Yes");
+  click (view, "Node in a cluster");
+  click (view, "No such backup");
+  g_assert_cmpstr (kbd_node_get_id (kbd_session_get_current_node (session)), ==, "cluster_method2");
+
+  /* The path list shows the answers; activating the second question goes
+   * back to it and drops what came after. */
+  lists = find_all (view, GTK_TYPE_LIST_BOX, "boxed-list");
+  for (guint i = 0; i < lists->len && path == NULL; i++)
+    if (gtk_list_box_get_row_at_index (g_ptr_array_index (lists, i), 3) != NULL)
+      path = g_ptr_array_index (lists, i);
+  g_assert_nonnull (path);
+  {
+    g_autofree char *text = all_text (GTK_WIDGET (path));
+    g_assert_nonnull (strstr (text, "Node in a cluster"));
+  }
+  g_signal_emit_by_name (path, "row-activated", gtk_list_box_get_row_at_index (path, 1));
+  spin ();
+  g_assert_cmpstr (kbd_node_get_id (kbd_session_get_current_node (session)), ==, "server_role");
+  g_assert_cmpuint (g_list_model_get_n_items (kbd_session_get_path (session)), ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_procedure_page (void)
+{
+  g_autoptr(KbdArticle) article = load_article ();
+  g_autoptr(KbdSession) session = kbd_session_new (article, NULL, NULL);
+  GtkWidget *window, *view;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) callouts = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (kbd_session_choose (session, "yes", NULL));
+  g_assert_true (kbd_session_choose (session, "cluster", NULL));
+  g_assert_true (kbd_session_choose (session, "no", NULL));
+  window = show_view (session);
+  view = gtk_window_get_child (GTK_WINDOW (window));
+
+  checks = find_all (view, GTK_TYPE_CHECK_BUTTON, NULL);
+  callouts = find_all (view, GTK_TYPE_BOX, "kbd-callout");
+  g_assert_cmpuint (checks->len, ==, 2);
+  g_assert_cmpuint (callouts->len, ==, 3);
+  g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (callouts, 0), "kbd-callout-warning"));
+  g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (callouts, 1), "kbd-callout-important"));
+  g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (callouts, 2), "kbd-callout-note"));
+
+  text = all_text (view);
+  g_assert_nonnull (strstr (text, "Move Group"));
+  g_assert_null (strstr (text, "*Move Group*"));
+
+  /* Ticking a box is recorded in the session, and unticking too. */
+  gtk_check_button_set_active (g_ptr_array_index (checks, 0), TRUE);
+  g_assert_true (kbd_session_is_step_done (session, "move_virtual_servers"));
+  gtk_check_button_set_active (g_ptr_array_index (checks, 0), FALSE);
+  g_assert_false (kbd_session_is_step_done (session, "move_virtual_servers"));
+  gtk_check_button_set_active (g_ptr_array_index (checks, 1), TRUE);
+  g_assert_true (kbd_session_is_step_done (session, "remove_iis"));
+
+  click (view, "Continue");
+  g_assert_cmpstr (kbd_node_get_id (kbd_session_get_current_node (session)), ==, "common_files_check");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+count_cb (GtkWidget *widget,
+          guint     *count)
+{
+  (*count)++;
+}
+
+static void
+test_outcome_page (void)
+{
+  g_autoptr(KbdArticle) article = load_article ();
+  g_autoptr(KbdSession) session = kbd_session_new (article, "Ana", "INC-5");
+  GtkWidget *window, *view;
+  g_autofree char *text = NULL;
+  guint exported = 0;
+
+  g_assert_true (kbd_session_choose (session, "yes", NULL));
+  g_assert_true (kbd_session_choose (session, "cluster", NULL));
+  g_assert_true (kbd_session_choose (session, "no", NULL));
+  g_assert_true (kbd_session_advance (session, NULL));
+  g_assert_true (kbd_session_choose (session, "yes", NULL));
+  window = show_view (session);
+  view = gtk_window_get_child (GTK_WINDOW (window));
+
+  text = all_text (view);
+  g_assert_nonnull (strstr (text, "Escalate"));
+  g_assert_nonnull (strstr (text, "Contact Microsoft PSS to evict the cluster node"));
+  g_assert_nonnull (strstr (text, "Microsoft Product Support Services (PSS)"));
+  g_assert_nonnull (strstr (text, "Hand-over summary"));
+  g_assert_nonnull (strstr (text, "Ticket: INC-5"));
+
+  g_signal_connect (view, "export-transcript", G_CALLBACK (count_cb), &exported);
+  click (view, "Export Transcript");
+  g_assert_cmpuint (exported, ==, 1);
+
+  click (view, "Copy Summary");
+  {
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (view);
+    GdkContentProvider *content = gdk_clipboard_get_content (clipboard);
+    GValue value = G_VALUE_INIT;
+
+    g_assert_nonnull (content);
+    g_value_init (&value, G_TYPE_STRING);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    g_assert_nonnull (strstr (g_value_get_string (&value), "Contact Microsoft PSS to evict the cluster node"));
+    g_value_unset (&value);
+  }
+
+  click (view, "Start Again");
+  g_assert_cmpstr (kbd_node_get_id (kbd_session_get_current_node (session)), ==, "applies");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static const char hostile_json[] =
+  "{\"format\":1,\"id\":\"KB000666\",\"language\":\"en\","
+  "\"title\":\"<a href=\\\"file:///etc/passwd\\\">click</a> & <b>bold</b>\","
+  "\"summary\":\"<span foreground='red'>x</span> &amp; &lt;\","
+  "\"applies_to\":[{\"product\":\"<i>P</i>\"}],\"revision\":1,\"reviewed\":\"2026-11-25\","
+  "\"source\":{\"publisher\":\"X\",\"reference\":\"KB000666\"},\"start\":\"q\",\"nodes\":{"
+  "\"q\":{\"kind\":\"question\",\"prompt\":\"<a href=\\\"file:///etc/passwd\\\">Is it on?</a> & <b>\","
+  "\"help\":\"@WORD@\","
+  "\"answers\":[{\"id\":\"yes\",\"label\":\"<b>Yes</b> &\",\"next\":\"p\"},{\"id\":\"no\",\"label\":\"No <\",\"next\":\"done\"}]},"
+  "\"p\":{\"kind\":\"procedure\",\"title\":\"<u>Do</u>\",\"steps\":[{\"id\":\"s\",\"text\":\"Run `<script>` & *</b>*\","
+  "\"callouts\":[{\"id\":\"c\",\"kind\":\"warning\",\"text\":\"<big>careful</big>\"}]}],\"next\":\"done\"},"
+  "\"done\":{\"kind\":\"outcome\",\"result\":\"escalate\",\"title\":\"<tt>Done</tt>\",\"text\":\"&#x41; &\","
+  "\"escalation\":{\"contact\":\"<b>Boss</b>\",\"handover\":\"<i>all</i>\"}}}}";
+
+/* No label that shows article text interprets markup. */
+static void
+assert_no_markup (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL, NULL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_label_get_use_markup (g_ptr_array_index (labels, i)))
+      g_error ("a label uses markup: %s", gtk_label_get_label (g_ptr_array_index (labels, i)));
+}
+
+static void
+test_hostile_text (void)
+{
+  g_autofree char *word = g_strnfill (10000, 'W');
+  g_autoptr(GString) json = g_string_new (hostile_json);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdArticle) article = NULL;
+  g_autoptr(KbdSession) session = NULL;
+  GtkWidget *window, *view;
+  g_autofree char *text = NULL;
+
+  g_string_replace (json, "@WORD@", word, 1);
+  bytes = g_bytes_new (json->str, json->len);
+  article = kbd_article_new_from_bytes (bytes, "hostile.json", KBD_LOAD_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  session = kbd_session_new (article, "<b>tech</b>", "<i>T</i>");
+  window = show_view (session);
+  view = gtk_window_get_child (GTK_WINDOW (window));
+
+  text = all_text (view);
+  assert_no_markup (view);
+  g_assert_nonnull (strstr (text, "<a href=\"file:///etc/passwd\">Is it on?</a> & <b>"));
+  g_assert_nonnull (strstr (text, word));
+  g_assert_nonnull (strstr (text, "<b>Yes</b> &"));
+
+  click (view, "<b>Yes</b>");
+  g_clear_pointer (&text, g_free);
+  text = all_text (view);
+  assert_no_markup (view);
+  g_assert_nonnull (strstr (text, "<u>Do</u>"));
+  g_assert_nonnull (strstr (text, "Run <script> & </b>"));
+  g_assert_nonnull (strstr (text, "<big>careful</big>"));
+
+  click (view, "Continue");
+  g_clear_pointer (&text, g_free);
+  text = all_text (view);
+  assert_no_markup (view);
+  g_assert_nonnull (strstr (text, "<tt>Done</tt>"));
+  g_assert_nonnull (strstr (text, "&#x41; &"));
+  g_assert_nonnull (strstr (text, "<b>Boss</b>"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The whole window ----------------------------------------------------------------- */
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  KbdApplication *app;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kb = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", NULL);
+  static guint count;
+  g_autofree char *id = g_strdup_printf ("io.github.kbdecide.KbDecide.Test%u", count++);
+
+  f->dir = g_dir_make_tmp ("kbd-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->dir, "history.db", NULL);
+  g_setenv ("KBDECIDE_HISTORY", f->db, TRUE);
+  g_setenv ("KBDECIDE_KB_PATH", kb, TRUE);
+
+  f->app = kbd_application_new ();
+  g_application_set_application_id (G_APPLICATION (f->app), id);
+  g_application_set_flags (G_APPLICATION (f->app),
+                           g_application_get_flags (G_APPLICATION (f->app)) | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (f->app), NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (f->app));
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->db, "-shm", NULL);
+
+  while (windows != NULL)
+    {
+      gtk_window_destroy (windows->data);
+      windows = gtk_application_get_windows (GTK_APPLICATION (f->app));
+    }
+  spin ();
+  g_clear_object (&f->app);
+  g_unsetenv ("KBDECIDE_HISTORY");
+  g_unlink (f->db);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->db);
+  g_free (f->dir);
+}
+
+static KbdWindow *
+open_window (Fixture *f)
+{
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (f->app));
+  kbd_application_load (f->app);
+  spin ();
+  window = gtk_application_get_active_window (GTK_APPLICATION (f->app));
+  g_assert_true (KBD_IS_WINDOW (window));
+  return KBD_WINDOW (window);
+}
+
+static const char *
+visible_page (KbdWindow *window)
+{
+  g_autoptr(GPtrArray) stacks = find_all (GTK_WIDGET (window), GTK_TYPE_STACK, NULL);
+
+  for (guint i = 0; i < stacks->len; i++)
+    {
+      const char *name = gtk_stack_get_visible_child_name (g_ptr_array_index (stacks, i));
+      if (name != NULL && gtk_stack_get_child_by_name (g_ptr_array_index (stacks, i), "problems") != NULL)
+        return name;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+page_widget (KbdWindow  *window,
+             const char *name)
+{
+  g_autoptr(GPtrArray) stacks = find_all (GTK_WIDGET (window), GTK_TYPE_STACK, NULL);
+
+  for (guint i = 0; i < stacks->len; i++)
+    if (gtk_stack_get_child_by_name (g_ptr_array_index (stacks, i), "problems") != NULL)
+      return gtk_stack_get_child_by_name (g_ptr_array_index (stacks, i), name);
+  return NULL;
+}
+
+static void
+open_kb312395 (Fixture   *f,
+               KbdWindow *window)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdArticle) article =
+    kbd_catalog_load (kbd_application_get_catalog (f->app), "KB312395", &error);
+
+  g_assert_no_error (error);
+  kbd_window_show_article (window, article);
+  g_assert_cmpstr (visible_page (window), ==, "start");
+}
+
+static void
+test_window_escalation (Fixture       *f,
+                        gconstpointer  data)
+{
+  KbdWindow *window = open_window (f);
+  GtkWidget *session_page;
+  KbdSession *session;
+  KbdHistory *history = kbd_application_get_history (f->app);
+  g_autoptr(KbdSessionRecord) record = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *transcript_path = g_build_filename (f->dir, "transcript.md", NULL);
+  g_autoptr(GFile) transcript = g_file_new_for_path (transcript_path);
+  g_autofree char *exported = NULL;
+
+  g_assert_nonnull (history);
+  g_assert_cmpuint (g_list_model_get_n_items (kbd_catalog_get_entries (kbd_application_get_catalog (f->app))), >=, 1);
+  open_kb312395 (f, window);
+
+  /* Type a ticket and start. */
+  entries = find_all (page_widget (window, "start"), ADW_TYPE_ENTRY_ROW, NULL);
+  g_assert_cmpuint (entries->len, ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), "INC-2001");
+  click (page_widget (window, "start"), "Start Troubleshooting");
+  g_assert_cmpstr (visible_page (window), ==, "session");
+  session = kbd_window_get_session (window);
+  g_assert_nonnull (session);
+  g_assert_cmpstr (kbd_session_get_ticket (session), ==, "INC-2001");
+
+  /* Cluster → no backup → Common Files removed → escalation. */
+  session_page = page_widget (window, "session");
+  click (session_page, "Yes");
+  click (session_page, "Node in a cluster");
+  click (session_page, "No such backup");
+  click (session_page, "Continue");
+  click (session_page, "Yes, Common Files was removed");
+  g_assert_true (kbd_session_get_finished (session));
+  g_assert_cmpstr (kbd_node_get_id (kbd_session_get_current_node (session)), ==, "common_files_escalate");
+
+  text = all_text (session_page);
+  g_assert_nonnull (strstr (text, "Contact Microsoft PSS to evict the cluster node"));
+  g_assert_nonnull (strstr (text, "Hand-over summary"));
+  g_assert_nonnull (strstr (text, "INC-2001"));
+
+  /* The history has it, finished, and the transcript says so. */
+  g_assert_true (kbd_history_flush (history, &error));
+  record = kbd_history_get_session (history, kbd_session_get_uuid (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (kbd_session_record_get_outcome (record), ==, KBD_OUTCOME_ESCALATE);
+  g_assert_cmpstr (kbd_session_record_get_ticket (record), ==, "INC-2001");
+
+  g_assert_true (kbd_window_export_transcript (window, kbd_session_get_uuid (session), transcript, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (transcript_path, &exported, NULL, NULL));
+  g_assert_true (g_str_has_prefix (exported, "# KB312395"));
+  g_assert_nonnull (strstr (exported, "INC-2001"));
+  g_assert_nonnull (strstr (exported, "Microsoft Product Support Services (PSS)"));
+  g_unlink (transcript_path);
+}
+
+static void
+test_window_resume (Fixture       *f,
+                    gconstpointer  data)
+{
+  KbdWindow *window = open_window (f);
+  g_autofree char *uuid = NULL;
+  g_autoptr(GError) error = NULL;
+  KbdSession *resumed;
+
+  open_kb312395 (f, window);
+  click (page_widget (window, "start"), "Start Troubleshooting");
+  click (page_widget (window, "session"), "Yes");
+  click (page_widget (window, "session"), "Node in a cluster");
+  uuid = g_strdup (kbd_session_get_uuid (kbd_window_get_session (window)));
+
+  /* The window goes away mid-session… */
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+
+  /* …and a new one finds the session unfinished and resumes it exactly. */
+  window = open_window (f);
+  open_kb312395 (f, window);
+  g_assert_true (gtk_widget_is_sensitive (find_button_with_label (page_widget (window, "start"), "Resume")));
+  click (page_widget (window, "start"), "Resume");
+  g_assert_cmpstr (visible_page (window), ==, "session");
+  resumed = kbd_window_get_session (window);
+  g_assert_cmpstr (kbd_session_get_uuid (resumed), ==, uuid);
+  g_assert_cmpstr (kbd_node_get_id (kbd_session_get_current_node (resumed)), ==, "cluster_backup");
+  g_assert_true (kbd_window_resume (window, uuid, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_history_search (Fixture       *f,
+                     gconstpointer  data)
+{
+  KbdWindow *window = open_window (f);
+  KbdSession *session;
+  GtkWidget *view;
+  GListModel *model;
+
+  open_kb312395 (f, window);
+  click (page_widget (window, "start"), "Start Troubleshooting");
+  session = kbd_window_get_session (window);
+  g_assert_true (kbd_session_add_note (session, "caller reports flamingo errors in the queue", NULL));
+  click (page_widget (window, "session"), "No");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.history", NULL);
+  spin ();
+  g_assert_cmpstr (visible_page (window), ==, "history");
+  view = page_widget (window, "history");
+  model = kbd_history_view_get_model (KBD_HISTORY_VIEW (view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  kbd_history_view_set_search (KBD_HISTORY_VIEW (view), "flamingo");
+  model = kbd_history_view_get_model (KBD_HISTORY_VIEW (view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  {
+    g_autoptr(KbdSessionRecord) record = g_list_model_get_item (model, 0);
+    g_assert_cmpstr (kbd_session_record_get_uuid (record), ==, kbd_session_get_uuid (session));
+  }
+  kbd_history_view_set_search (KBD_HISTORY_VIEW (view), "pelican");
+  g_assert_cmpuint (g_list_model_get_n_items (kbd_history_view_get_model (KBD_HISTORY_VIEW (view))), ==, 0);
+
+  /* The transcript window shows the session and labels no markup. */
+  kbd_history_view_set_search (KBD_HISTORY_VIEW (view), "");
+  {
+    g_autoptr(KbdSessionRecord) record = g_list_model_get_item (kbd_history_view_get_model (KBD_HISTORY_VIEW (view)), 0);
+    GtkWidget *transcript = kbd_history_view_open_record (KBD_HISTORY_VIEW (view), record);
+    g_autoptr(GPtrArray) views = find_all (transcript, GTK_TYPE_TEXT_VIEW, NULL);
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (g_ptr_array_index (views, 0));
+    GtkTextIter start, end;
+    g_autofree char *shown = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_nonnull (strstr (shown, "flamingo"));
+    gtk_window_destroy (GTK_WINDOW (transcript));
+  }
+}
+
+static void
+test_invalid_file (Fixture       *f,
+                   gconstpointer  data)
+{
+  KbdWindow *window = open_window (f);
+  g_autofree char *path = g_build_filename (KBD_TEST_SRCDIR, "kb", "n_invalid-article.dangling-target.json", NULL);
+  g_autofree char *syntax = g_build_filename (KBD_TEST_SRCDIR, "kb", "n_duplicate-key.answer.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) broken = g_file_new_for_path (syntax);
+  g_autofree char *text = NULL;
+
+  kbd_window_open_file (window, file);
+  g_assert_cmpstr (visible_page (window), ==, "problems");
+  text = all_text (page_widget (window, "problems"));
+  g_assert_nonnull (strstr (text, ":20:9: error: "));
+  g_assert_nonnull (strstr (text, "[dangling-target]"));
+
+  kbd_window_open_file (window, broken);
+  g_clear_pointer (&text, g_free);
+  text = all_text (page_widget (window, "problems"));
+  g_assert_nonnull (strstr (text, "appears twice"));
+  g_assert_null (strstr (text, "[dangling-target]"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/Kbd/Gui/question-page", test_question_page);
+  g_test_add_func ("/Kbd/Gui/path-revisit", test_path_revisit);
+  g_test_add_func ("/Kbd/Gui/procedure-page", test_procedure_page);
+  g_test_add_func ("/Kbd/Gui/outcome-page", test_outcome_page);
+  g_test_add_func ("/Kbd/Gui/hostile-text-is-literal", test_hostile_text);
+  g_test_add ("/Kbd/Gui/window/escalation-end-to-end", Fixture, NULL, fixture_set_up,
+              test_window_escalation, fixture_tear_down);
+  g_test_add ("/Kbd/Gui/window/resume-after-destroy", Fixture, NULL, fixture_set_up,
+              test_window_resume, fixture_tear_down);
+  g_test_add ("/Kbd/Gui/window/history-search", Fixture, NULL, fixture_set_up,
+              test_history_search, fixture_tear_down);
+  g_test_add ("/Kbd/Gui/window/invalid-file-shows-diagnostics", Fixture, NULL, fixture_set_up,
+              test_invalid_file, fixture_tear_down);
+
+  return g_test_run ();
+}
