@@ -358,22 +358,8 @@ build_outcome (KbdSessionView *self,
 
   if (result == KBD_OUTCOME_ESCALATE)
     {
-      g_autofree char *summary = kbd_session_build_summary (self->session, KBD_TEXT_FORMAT_PLAIN);
-      GtkWidget *summary_label = gtk_label_new (summary);
-      GtkWidget *frame = gtk_frame_new (NULL);
-
       gtk_box_append (self->page, heading_label (_("Contact"), "heading"));
       gtk_box_append (self->page, kbd_gui_text_label_new (kbd_node_get_contact (node), NULL));
-      gtk_box_append (self->page, heading_label (_("Hand-over summary"), "heading"));
-
-      gtk_label_set_use_markup (GTK_LABEL (summary_label), FALSE);
-      gtk_label_set_wrap (GTK_LABEL (summary_label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (summary_label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_xalign (GTK_LABEL (summary_label), 0);
-      gtk_label_set_selectable (GTK_LABEL (summary_label), TRUE);
-      gtk_widget_add_css_class (summary_label, "kbd-summary");
-      gtk_frame_set_child (GTK_FRAME (frame), summary_label);
-      gtk_box_append (self->page, frame);
 
       button = gtk_button_new_with_mnemonic (_("_Copy Summary"));
       gtk_widget_add_css_class (button, "suggested-action");
@@ -392,8 +378,29 @@ build_outcome (KbdSessionView *self,
   g_signal_connect (button, "clicked", G_CALLBACK (start_again_cb), self);
   gtk_box_append (GTK_BOX (buttons), button);
 
-  gtk_widget_set_margin_top (buttons, 18);
+  /* The actions come before the long summary, where a hurried
+   * technician sees them without scrolling. */
+  gtk_widget_set_margin_top (buttons, 6);
+  gtk_widget_set_margin_bottom (buttons, 6);
   gtk_box_append (self->page, buttons);
+
+  if (result == KBD_OUTCOME_ESCALATE)
+    {
+      g_autofree char *summary = kbd_session_build_summary (self->session, KBD_TEXT_FORMAT_PLAIN);
+      GtkWidget *summary_label = gtk_label_new (summary);
+      GtkWidget *frame = gtk_frame_new (NULL);
+
+      gtk_box_append (self->page, heading_label (_("Hand-over summary"), "heading"));
+      gtk_label_set_use_markup (GTK_LABEL (summary_label), FALSE);
+      gtk_label_set_wrap (GTK_LABEL (summary_label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (summary_label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_xalign (GTK_LABEL (summary_label), 0);
+      gtk_label_set_selectable (GTK_LABEL (summary_label), TRUE);
+      gtk_widget_set_focusable (summary_label, FALSE);
+      gtk_widget_add_css_class (summary_label, "kbd-summary");
+      gtk_frame_set_child (GTK_FRAME (frame), summary_label);
+      gtk_box_append (self->page, frame);
+    }
 }
 
 /* Path and notes ------------------------------------------------------------ */
@@ -585,6 +592,22 @@ kbd_session_view_choose_index (KbdSessionView *self,
 }
 
 static gboolean
+continue_key_cb (GtkWidget *widget,
+                 GVariant  *args,
+                 gpointer   user_data)
+{
+  KbdSessionView *self = KBD_SESSION_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->session == NULL ||
+      kbd_node_get_kind (kbd_session_get_current_node (self->session)) != KBD_NODE_PROCEDURE)
+    return FALSE;
+  if (!kbd_session_advance (self->session, &error))
+    report (self, error);
+  return TRUE;
+}
+
+static gboolean
 number_key_cb (GtkWidget *widget,
                GVariant  *args,
                gpointer   user_data)
@@ -697,6 +720,9 @@ kbd_session_view_class_init (KbdSessionViewClass *klass)
     gtk_widget_class_add_binding (widget_class, GDK_KEY_1 + i, 0, number_key_cb, "u", i);
   for (guint i = 0; i < 9; i++)
     gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_1 + i, 0, number_key_cb, "u", i);
+
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, continue_key_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, continue_key_cb, NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "kbdsessionview");

@@ -481,7 +481,12 @@ start_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  start_session_cb (KBD_WINDOW (widget));
+  KbdWindow *self = KBD_WINDOW (widget);
+
+  /* Ctrl+Return reaches here from anywhere: it starts only from the
+   * article's start page. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "start") == 0)
+    start_session_cb (self);
 }
 
 gboolean
@@ -642,7 +647,17 @@ history_action (GtkWidget  *widget,
 
   if (g_strcmp0 (page, "history") == 0)
     {
+      KbdArticle *shown = self->session != NULL ? kbd_session_get_article (self->session) : self->article;
+
       show_page (self, self->page_before_history != NULL ? self->page_before_history : "welcome");
+      if (shown != NULL)
+        {
+          g_autofree char *title = kbd_text_render (kbd_article_get_title (shown), KBD_TEXT_FORMAT_PLAIN);
+          adw_window_title_set_title (self->window_title, kbd_article_get_id (shown));
+          adw_window_title_set_subtitle (self->window_title, title);
+        }
+      else
+        adw_window_title_set_title (self->window_title, _("KB Decide"));
       return;
     }
   if (history == NULL)
@@ -653,6 +668,8 @@ history_action (GtkWidget  *widget,
   kbd_history_view_set_history (self->history_view, history);
   kbd_history_view_reload (self->history_view);
   show_page (self, "history");
+  adw_window_title_set_title (self->window_title, _("History"));
+  adw_window_title_set_subtitle (self->window_title, "");
   kbd_history_view_focus_search (self->history_view);
 }
 
@@ -894,6 +911,7 @@ kbd_window_class_init (KbdWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.history", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.show-library", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.start", NULL);
 }
 
 static void
