@@ -12,6 +12,7 @@
 #include "kbd-event-private.h"
 #include "kbd-history-private.h"
 #include "kbd-history-store-private.h"
+#include "bench-common.h"
 
 /* History benchmark: the library against a minimal program on the raw
  * SQLite C API with the same schema, pragmas and statements, in one run.
@@ -20,37 +21,6 @@
  * KBD_BENCH_SCALE (default 1.0) scales the bulk sizes. */
 
 static double scale = 1.0;
-static const char *words[] = {
-  "caller", "server", "restart", "mailbox", "queue", "printer", "network", "cable",
-  "password", "backup", "restore", "service", "cluster", "node", "virtual", "metabase",
-  "smtp", "relay", "outlook", "profile", "dns", "gateway", "firewall", "license",
-};
-
-static gint
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *samples,
-            double  p)
-{
-  guint index;
-
-  g_array_sort (samples, compare_doubles);
-  index = (guint) MIN (samples->len - 1, p * samples->len);
-  return g_array_index (samples, double, index);
-}
-
-static double
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
-}
-
 static char *
 temp_db (const char *dir,
          const char *name)
@@ -178,69 +148,6 @@ raw_exec (Raw        *raw,
 }
 
 /* Fixtures -------------------------------------------------------------------- */
-
-static char *
-note_text (GRand *rand,
-           guint  session)
-{
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < 8; i++)
-    g_string_append_printf (text, "%s%s", i ? " " : "",
-                            words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
-  /* One session in ten thousand mentions something rare. */
-  if (session % 10000 == 7)
-    g_string_append (text, " zeppelin");
-  return g_string_free (text, FALSE);
-}
-
-/* A session of ten events as the library stores them. */
-static void
-add_session_writes (GPtrArray *writes,
-                    GRand     *rand,
-                    guint      session)
-{
-  g_autofree char *uuid = g_uuid_string_random ();
-  gint64 start = g_get_real_time () - (gint64) (100000 - session) * 60 * G_USEC_PER_SEC;
-
-  for (guint i = 0; i < 10; i++)
-    {
-      KbdHistoryWrite *w = g_new0 (KbdHistoryWrite, 1);
-      KbdEvent *event;
-
-      if (i == 0)
-        event = kbd_event_new_empty (KBD_EVENT_START);
-      else if (i % 3 == 1)
-        event = kbd_event_new_empty (KBD_EVENT_NOTE);
-      else
-        event = kbd_event_new_empty (KBD_EVENT_ANSWER);
-      event->uuid = g_uuid_string_random ();
-      event->time = start + i * G_USEC_PER_SEC;
-      event->node_id = g_strdup ("cluster_backup");
-      event->node_title = g_strdup ("Is there a full metabase backup?");
-      if (event->kind == KBD_EVENT_NOTE)
-        event->text = note_text (rand, session);
-      else if (event->kind == KBD_EVENT_ANSWER)
-        {
-          event->answer_id = g_strdup ("yes");
-          event->label = g_strdup ("Yes, a backup from before the removal exists");
-        }
-
-      w->event = event;
-      w->session_uuid = g_strdup (uuid);
-      w->article_id = g_strdup ("KB312395");
-      w->article_hash = g_strdup ("sha256:0");
-      w->article_title = g_strdup ("Exchange 2000 SMTP functionality is lost after you remove the IIS SMTP component");
-      w->technician = g_strdup ("Ada");
-      w->ticket = g_strdup_printf ("INC-%u", session);
-      w->language = g_strdup ("en");
-      w->started_at = start;
-      w->current_node = g_strdup (i == 9 ? "cluster_resolved" : "cluster_backup");
-      w->outcome = i == 9 && session % 4 ? KBD_OUTCOME_RESOLVED : KBD_OUTCOME_NONE;
-      w->path = g_strdup ("applies:yes>server_role:cluster>cluster_backup:yes");
-      g_ptr_array_add (writes, w);
-    }
-}
 
 static gint64
 file_size (const char *path)
