@@ -10,7 +10,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -22,13 +21,18 @@
 #include "kbd-window.h"
 #include "bench-common.h"
 
+/* Peak resident memory of this process image. Not getrusage(): its
+ * ru_maxrss survives exec, so a child would report the parent's peak. */
 static double
 peak_rss_mb (void)
 {
-  struct rusage usage;
+  g_autofree char *status = NULL;
+  const char *line;
 
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmHWM:")) == NULL)
+    return 0;
+  return g_ascii_strtod (line + strlen ("VmHWM:"), NULL) / 1024.0;
 }
 
 /* Child side --------------------------------------------------------------------- */

@@ -118,7 +118,7 @@ kbd_history_view_reload (KbdHistoryView *self)
   if (stripped[0] != '\0')
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) hits = kbd_history_search (self->history, text, 200, &error);
+      g_autoptr(GPtrArray) hits = kbd_history_search (self->history, text, 50, &error);
 
       g_list_store_remove_all (self->results);
       if (hits == NULL)
