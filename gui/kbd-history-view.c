@@ -425,6 +425,10 @@ kbd_history_view_init (KbdHistoryView *self)
   g_object_set (self->search, "placeholder-text", _("Search notes, answers and titles"), NULL);
   gtk_widget_set_hexpand (GTK_WIDGET (self->search), TRUE);
   g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (filters_changed_cb), self);
+  /* A search takes a few dozen milliseconds: answer every keystroke at once
+   * rather than after GTK's default pause. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (self->search), "search-delay") != NULL)
+    g_object_set (self->search, "search-delay", 0u, NULL);
 
   self->article = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_placeholder_text (self->article, _("Article"));
@@ -511,7 +515,12 @@ kbd_history_view_set_search (KbdHistoryView *self,
                              const char     *text)
 {
   g_return_if_fail (KBD_IS_HISTORY_VIEW (self));
+
+  /* Replacing the text empties it first; searching that empty moment would
+   * list the whole history for nothing. */
+  g_signal_handlers_block_by_func (self->search, filters_changed_cb, self);
   gtk_editable_set_text (GTK_EDITABLE (self->search), text);
+  g_signal_handlers_unblock_by_func (self->search, filters_changed_cb, self);
   kbd_history_view_reload (self);
 }
 
