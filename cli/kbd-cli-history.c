@@ -460,9 +460,9 @@ print_stats (const char *json)
   outcomes = json_object_get_object_member (root, "outcomes");
   sessions = json_object_get_int_member_with_default (root, "sessions", 0);
 
-  g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %" G_GINT64_FORMAT " session\n",
-                        "%s: %" G_GINT64_FORMAT " sessions\n", (gulong) sessions),
-           json_object_get_string_member_with_default (root, "article", ""), sessions);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %lld session\n",
+                        "%s: %lld sessions\n", (gulong) sessions),
+           json_object_get_string_member_with_default (root, "article", ""), (long long) sessions);
   for (guint i = 0; outcomes != NULL && i < G_N_ELEMENTS (rows); i++)
     g_print ("  %6" G_GINT64_FORMAT "  %s\n",
              json_object_get_int_member_with_default (outcomes, rows[i].key, 0), _(rows[i].label));
@@ -563,8 +563,8 @@ history_delete (KbdCli     *cli,
           kbd_cli_print_error (error->message);
           return KBD_CLI_EXIT_FAILED;
         }
-      g_print (g_dngettext (GETTEXT_PACKAGE, "Deleted %" G_GINT64_FORMAT " session.\n",
-                            "Deleted %" G_GINT64_FORMAT " sessions.\n", (gulong) n), n);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Deleted %lld session.\n",
+                            "Deleted %lld sessions.\n", (gulong) n), (long long) n);
       return KBD_CLI_EXIT_OK;
     }
 

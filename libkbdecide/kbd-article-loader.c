@@ -158,8 +158,8 @@ read_string_value (Loader             *loader,
       limit = kind == TEXT_LONG ? KBD_MAX_LONG_TEXT_BYTES : KBD_MAX_SHORT_TEXT_BYTES;
       if (value->v.string.len > limit)
         return kbd_json_reader_fail (loader, value->line, value->column, path, KBD_ERROR_LIMIT_EXCEEDED,
-                        _("the text is %u bytes long; at most %" G_GSIZE_FORMAT " are allowed here"),
-                        value->v.string.len, limit);
+                        _("the text is %u bytes long; at most %lu are allowed here"),
+                        value->v.string.len, (unsigned long) limit);
 
       for (const char *p = str; *p != '\0'; p = g_utf8_next_char (p))
         {
@@ -743,12 +743,12 @@ load_article (Loader             *loader,
   if (value->v.integer > KBD_FORMAT_VERSION)
     return kbd_json_reader_fail (loader, value->line, value->column, &format_path,
                     KBD_ERROR_UNSUPPORTED_VERSION,
-                    _("the article uses format %" G_GINT64_FORMAT "; this version of KB Decide reads format %d"),
-                    value->v.integer, KBD_FORMAT_VERSION);
+                    _("the article uses format %lld; this version of KB Decide reads format %d"),
+                    (long long) value->v.integer, KBD_FORMAT_VERSION);
   if (value->v.integer < 1)
     return kbd_json_reader_fail (loader, value->line, value->column, &format_path,
                     KBD_ERROR_INVALID_VALUE,
-                    _("%" G_GINT64_FORMAT " is not a format version"), value->v.integer);
+                    _("%lld is not a format version"), (long long) value->v.integer);
 
   if (!kbd_json_reader_check_fields (loader, root, NULL, fields))
     return FALSE;
@@ -877,8 +877,8 @@ kbd_read_regular_file (const char  *filename,
     {
       close (fd);
       g_set_error (error, KBD_ERROR, KBD_ERROR_TOO_LARGE,
-                   _("%s: the file is %" G_GUINT64_FORMAT " bytes; at most %" G_GSIZE_FORMAT " are allowed"),
-                   filename, (guint64) st.st_size, max_size);
+                   _("%s: the file is %llu bytes; at most %lu are allowed"),
+                   filename, (unsigned long long) st.st_size, (unsigned long) max_size);
       return NULL;
     }
 
@@ -895,8 +895,8 @@ kbd_read_regular_file (const char  *filename,
             {
               close (fd);
               g_set_error (error, KBD_ERROR, KBD_ERROR_TOO_LARGE,
-                           _("%s: the file grew beyond %" G_GSIZE_FORMAT " bytes while it was read"),
-                           filename, max_size);
+                           _("%s: the file grew beyond %lu bytes while it was read"),
+                           filename, (unsigned long) max_size);
               return NULL;
             }
           capacity = MIN (capacity * 2, max_size + 1);
@@ -940,8 +940,8 @@ article_new_from_data (const char    *data,
   if (len > KBD_MAX_FILE_SIZE)
     {
       g_set_error (error, KBD_ERROR, KBD_ERROR_TOO_LARGE,
-                   _("%s: the article is %" G_GSIZE_FORMAT " bytes; at most %d are allowed"),
-                   display_name, len, KBD_MAX_FILE_SIZE);
+                   _("%s: the article is %lu bytes; at most %d are allowed"),
+                   display_name, (unsigned long) len, KBD_MAX_FILE_SIZE);
       return NULL;
     }
 

@@ -571,9 +571,9 @@ open_once (const char           *filename,
   if (version > SCHEMA_VERSION)
     {
       if (notice != NULL)
-        *notice = g_strdup_printf (_("The history database %s was written by a newer version of KB Decide (schema %" G_GINT64_FORMAT "). "
+        *notice = g_strdup_printf (_("The history database %s was written by a newer version of KB Decide (schema %lld). "
                                      "It is opened read-only: sessions can be read but nothing is recorded."),
-                                   path, version);
+                                   path, (long long) version);
       if (!store->read_only)
         {
           g_clear_pointer (&store, store_free);

@@ -464,8 +464,8 @@ parse_string (Parser            *parser,
 
     if (len > parser->limits.max_string_bytes)
       return parser_fail (parser, parser->p, path, KBD_ERROR_LIMIT_EXCEEDED,
-                          _("a string is longer than %" G_GSIZE_FORMAT " bytes"),
-                          parser->limits.max_string_bytes);
+                          _("a string is longer than %lu bytes"),
+                          (unsigned long) parser->limits.max_string_bytes);
 
     copy = arena_alloc (parser->doc, len + 1);
     memcpy (copy, simple ? parser->p + 1 : scratch->str, len);

@@ -1996,8 +1996,8 @@ kbd_session_new_from_snapshot (KbdArticle  *article,
     {
       kbd_json_reader_fail (&reader, value->line, value->column, &version_path,
                             KBD_ERROR_UNSUPPORTED_VERSION,
-                            _("snapshot version %" G_GINT64_FORMAT " is not supported"),
-                            value->v.integer);
+                            _("snapshot version %lld is not supported"),
+                            (long long) value->v.integer);
       return NULL;
     }
 
