@@ -249,6 +249,7 @@ find_resumable (KbdWindow *self)
   if (history == NULL || self->article == NULL)
     return;
 
+  kbd_history_flush (history, NULL);
   filter = kbd_history_filter_new ();
   kbd_history_filter_set_article (filter, kbd_article_get_id (self->article));
   kbd_history_filter_set_flags (filter, KBD_HISTORY_FILTER_UNFINISHED);
@@ -507,6 +508,9 @@ kbd_window_resume (KbdWindow   *self,
       g_set_error_literal (error, KBD_ERROR, KBD_ERROR_NOT_FOUND, _("The history is not available"));
       return FALSE;
     }
+  /* Steps still on their way to the disk belong to what is resumed. */
+  if (!kbd_history_flush (history, error))
+    return FALSE;
   record = kbd_history_get_session (history, uuid, error);
   if (record == NULL)
     return FALSE;
