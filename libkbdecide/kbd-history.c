@@ -568,6 +568,7 @@ struct _KbdHistory
   KbdHistoryStore *writer;
   GThread *thread;
   GQueue queue;           /* KbdHistoryWrite*, oldest first */
+  gboolean writing;       /* a thread is writing the head of the queue */
   gboolean stopping;
   guint64 enqueued;
   guint64 committed;
@@ -664,6 +665,53 @@ notify_main (KbdHistory   *self,
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, notify_cb, notification, NULL);
 }
 
+/* Writes the oldest queued writes in one transaction, on whichever thread
+ * calls it: the writer thread, or a caller of kbd_history_flush() that
+ * would otherwise only wait for it. Called and returns with the mutex
+ * held; only one thread writes at a time, so the queue is stored in
+ * order. The writes stay at the head of the queue until committed. */
+static gboolean
+write_head_locked (KbdHistory  *self,
+                   GError     **error)
+{
+  KbdHistoryWrite *batch[MAX_BATCH];
+  GError *local_error = NULL;
+  guint n = 0;
+  gboolean ok;
+
+  g_assert (!self->writing);
+  self->writing = TRUE;
+  for (GList *l = self->queue.head; l != NULL && n < MAX_BATCH; l = l->next)
+    batch[n++] = l->data;
+
+  g_mutex_unlock (&self->mutex);
+  g_mutex_lock (&self->store_lock);
+  ok = self->backend->write (self->writer, batch, n, &local_error);
+  g_mutex_unlock (&self->store_lock);
+  g_mutex_lock (&self->mutex);
+  self->writing = FALSE;
+
+  if (ok)
+    {
+      for (guint i = 0; i < n; i++)
+        kbd_history_write_free (g_queue_pop_head (&self->queue));
+      self->committed += n;
+      g_clear_error (&self->last_error);
+    }
+  else
+    {
+      self->failures++;
+      g_clear_error (&self->last_error);
+      self->last_error = g_error_copy (local_error);
+    }
+  g_cond_broadcast (&self->cond);
+  notify_main (self, local_error);
+
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return ok;
+}
+
 static gpointer
 writer_thread (gpointer user_data)
 {
@@ -673,43 +721,18 @@ writer_thread (gpointer user_data)
   g_mutex_lock (&self->mutex);
   for (;;)
     {
-      KbdHistoryWrite *batch[MAX_BATCH];
       g_autoptr(GError) error = NULL;
-      guint n = 0;
-      gboolean ok;
 
-      while (self->queue.length == 0 && !self->stopping)
+      while ((self->queue.length == 0 && !self->stopping) || self->writing)
         g_cond_wait (&self->cond, &self->mutex);
       if (self->queue.length == 0)
         break;
 
-      /* The writes stay at the head of the queue until committed. */
-      for (GList *l = self->queue.head; l != NULL && n < MAX_BATCH; l = l->next)
-        batch[n++] = l->data;
-
-      g_mutex_unlock (&self->mutex);
-      g_mutex_lock (&self->store_lock);
-      ok = self->backend->write (self->writer, batch, n, &error);
-      g_mutex_unlock (&self->store_lock);
-      g_mutex_lock (&self->mutex);
-
-      if (ok)
+      if (write_head_locked (self, &error))
         {
-          for (guint i = 0; i < n; i++)
-            kbd_history_write_free (g_queue_pop_head (&self->queue));
-          self->committed += n;
-          g_clear_error (&self->last_error);
           delay_ms = RETRY_FIRST_MS;
-          g_cond_broadcast (&self->cond);
-          notify_main (self, NULL);
           continue;
         }
-
-      self->failures++;
-      g_clear_error (&self->last_error);
-      self->last_error = g_error_copy (error);
-      g_cond_broadcast (&self->cond);
-      notify_main (self, error);
 
       if (self->stopping && self->failures > 3)
         {
@@ -1125,9 +1148,10 @@ kbd_history_get_pending (KbdHistory *self)
  * @self: a history
  * @error: return location for a #GError
  *
- * Waits until every event queued so far is on disk. When a write fails
- * meanwhile, returns at once with that error; the events stay queued and
- * are retried.
+ * Waits until every event queued so far is on disk, writing them on the
+ * calling thread when the writer thread is not already at it. When a
+ * write fails meanwhile, returns at once with that error; the events stay
+ * queued and are retried.
  *
  * Returns: %TRUE when everything queued is on disk
  */
@@ -1159,7 +1183,12 @@ kbd_history_flush (KbdHistory  *self,
           ok = FALSE;
           break;
         }
-      g_cond_wait (&self->cond, &self->mutex);
+      /* Writing here rather than waking the writer thread and waiting for
+       * it saves two thread hand-offs on every durable step. */
+      if (!self->writing && self->queue.length > 0)
+        write_head_locked (self, NULL);
+      else
+        g_cond_wait (&self->cond, &self->mutex);
     }
   g_mutex_unlock (&self->mutex);
 

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -225,6 +227,62 @@ test_interrupted_migration (void)
   g_rmdir (dir);
 }
 
+/* A real full disk: a size-limited tmpfs mounted in a private mount
+ * namespace (as root, or in a user namespace where the kernel allows
+ * one), with the scenario run by a helper inside it. */
+static void
+test_disk_full_real_filesystem (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kbd-full-XXXXXX", NULL);
+  g_autofree char *article_path = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.json", NULL);
+  g_autofree char *helper = g_test_build_filename (G_TEST_BUILT, "history-diskfull", NULL);
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *argv = g_ptr_array_new ();
+  int status;
+
+  if (unshare == NULL)
+    {
+      g_test_skip ("unshare(1) is not installed");
+      g_rmdir (dir);
+      g_ptr_array_unref (argv);
+      return;
+    }
+
+  g_ptr_array_add (argv, unshare);
+  g_ptr_array_add (argv, (char *) "--mount");
+  if (getuid () != 0)
+    g_ptr_array_add (argv, (char *) "--map-root-user");
+  g_ptr_array_add (argv, (char *) "/bin/sh");
+  g_ptr_array_add (argv, (char *) "-c");
+  g_ptr_array_add (argv, (char *) "mount -t tmpfs -o size=768k,mode=0700 kbd-full \"$0\" || exit 77; exec \"$1\" \"$0\" \"$2\"");
+  g_ptr_array_add (argv, dir);
+  g_ptr_array_add (argv, helper);
+  g_ptr_array_add (argv, article_path);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_ptr_array_unref (argv);
+  g_assert_no_error (error);
+  g_rmdir (dir);
+
+  /* unshare itself fails when namespaces are not allowed here. */
+  if (WIFEXITED (status) && (WEXITSTATUS (status) == 77 || (WEXITSTATUS (status) == 1 && strstr (err, "unshare") != NULL)))
+    {
+      g_autofree char *reason = g_strdup_printf ("no size-limited filesystem can be mounted here: %s", g_strstrip (err));
+      g_test_skip (reason);
+      return;
+    }
+  g_test_message ("%s%s", out, err);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (out, "filled\nerror: "));
+  g_assert_nonnull (strstr (out, "the disk is full"));
+  g_assert_nonnull (strstr (out, "readable\nsecond reader\nrecovered "));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -233,6 +291,7 @@ main (int   argc,
 
   g_test_add_func ("/Kbd/History/io-error-sweep-converges", test_io_error_sweep);
   g_test_add_func ("/Kbd/History/disk-full-sweep-converges", test_disk_full_sweep);
+  g_test_add_func ("/Kbd/History/disk-full-real-filesystem", test_disk_full_real_filesystem);
   g_test_add_func ("/Kbd/History/interrupted-migration-completes-next-time", test_interrupted_migration);
 
   return g_test_run ();
