@@ -69,6 +69,24 @@ DEFINE_REFCOUNTED (KbdCallout, kbd_callout,
                    g_free (self->text);)
 
 /**
+ * kbd_callout_ref:
+ * @self: a callout
+ *
+ * Takes a reference to @self. Callouts never change once the article is
+ * loaded and the reference count is atomic, so a callout can be shared
+ * between threads.
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
+
+/**
+ * kbd_callout_unref:
+ * @self: (transfer full): a callout
+ *
+ * Drops a reference to @self; the last one frees the callout.
+ */
+
+/**
  * KbdStep:
  *
  * One step of a procedure, with its sub-steps and callouts.
@@ -82,6 +100,24 @@ DEFINE_REFCOUNTED (KbdStep, kbd_step,
                                 (GDestroyNotify) kbd_callout_unref);)
 
 /**
+ * kbd_step_ref:
+ * @self: a step
+ *
+ * Takes a reference to @self. Steps never change once the article is loaded
+ * and the reference count is atomic, so a step can be shared between
+ * threads.
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
+
+/**
+ * kbd_step_unref:
+ * @self: (transfer full): a step
+ *
+ * Drops a reference to @self; the last one frees the step.
+ */
+
+/**
  * KbdAnswer:
  *
  * One answer to a question, leading to another node.
@@ -91,6 +127,24 @@ DEFINE_REFCOUNTED (KbdAnswer, kbd_answer,
                    g_free (self->label);
                    g_free (self->help);
                    g_free (self->next);)
+
+/**
+ * kbd_answer_ref:
+ * @self: an answer
+ *
+ * Takes a reference to @self. Answers never change once the article is
+ * loaded and the reference count is atomic, so an answer can be shared
+ * between threads.
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
+
+/**
+ * kbd_answer_unref:
+ * @self: (transfer full): an answer
+ *
+ * Drops a reference to @self; the last one frees the answer.
+ */
 
 /**
  * KbdNode:
@@ -116,6 +170,24 @@ DEFINE_REFCOUNTED (KbdNode, kbd_node,
                    g_free (self->handover);)
 
 /**
+ * kbd_node_ref:
+ * @self: a node
+ *
+ * Takes a reference to @self. Nodes never change once the article is loaded
+ * and the reference count is atomic, so a node can be shared between
+ * threads.
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
+
+/**
+ * kbd_node_unref:
+ * @self: (transfer full): a node
+ *
+ * Drops a reference to @self; the last one frees the node.
+ */
+
+/**
  * KbdProduct:
  *
  * A product an article applies to, with its versions.
@@ -123,6 +195,24 @@ DEFINE_REFCOUNTED (KbdNode, kbd_node,
 DEFINE_REFCOUNTED (KbdProduct, kbd_product,
                    g_free (self->name);
                    g_strfreev (self->versions);)
+
+/**
+ * kbd_product_ref:
+ * @self: a product
+ *
+ * Takes a reference to @self. Products never change once the article is
+ * loaded and the reference count is atomic, so a product can be shared
+ * between threads.
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
+
+/**
+ * kbd_product_unref:
+ * @self: (transfer full): a product
+ *
+ * Drops a reference to @self; the last one frees the product.
+ */
 
 /**
  * KbdReference:
@@ -134,8 +224,29 @@ DEFINE_REFCOUNTED (KbdReference, kbd_reference,
                    g_free (self->title);)
 
 /**
+ * kbd_reference_ref:
+ * @self: a reference
+ *
+ * Takes a reference to @self. References never change once the article is
+ * loaded and the reference count is atomic, so a reference can be shared
+ * between threads.
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
+
+/**
+ * kbd_reference_unref:
+ * @self: (transfer full): a reference
+ *
+ * Drops a reference to @self; the last one frees the reference.
+ */
+
+/**
  * kbd_callout_get_id:
  * @self: a callout
+ *
+ * Gets the callout's stable id, unique among the callouts of its step and
+ * unchanged across revisions of the article.
  *
  * Returns: the callout's stable id
  */
@@ -150,6 +261,8 @@ kbd_callout_get_id (const KbdCallout *self)
  * kbd_callout_get_kind:
  * @self: a callout
  *
+ * Gets the kind of the callout, which tells how prominently to show it.
+ *
  * Returns: whether the callout is a note, a warning or important
  */
 KbdCalloutKind
@@ -162,6 +275,10 @@ kbd_callout_get_kind (const KbdCallout *self)
 /**
  * kbd_callout_get_text:
  * @self: a callout
+ *
+ * Gets what the callout says, in the inline syntax (render it with
+ * [func@Kbd.text_render] before showing it). The text can span several
+ * paragraphs.
  *
  * Returns: the callout's text, in the inline syntax
  */
@@ -176,6 +293,10 @@ kbd_callout_get_text (const KbdCallout *self)
  * kbd_step_get_id:
  * @self: a step
  *
+ * Gets the step's stable id, unique among the steps of its procedure (or
+ * the sub-steps of its step) and unchanged across revisions of the article.
+ * [method@Kbd.Session.set_step_done] takes the id of a top-level step.
+ *
  * Returns: the step's stable id
  */
 const char *
@@ -188,6 +309,10 @@ kbd_step_get_id (const KbdStep *self)
 /**
  * kbd_step_get_text:
  * @self: a step
+ *
+ * Gets what the technician does in this step, in the inline syntax (render
+ * it with [func@Kbd.text_render] before showing it). The text can span
+ * several paragraphs.
  *
  * Returns: the step's text, in the inline syntax
  */
@@ -202,6 +327,10 @@ kbd_step_get_text (const KbdStep *self)
  * kbd_step_get_substeps:
  * @self: a step
  * @n_substeps: (out): the number of sub-steps
+ *
+ * Gets the sub-steps of a step, in the order they are done; there is only
+ * one level, so a sub-step has none itself. Sub-steps are shown with their
+ * step and cannot be marked done on their own.
  *
  * Returns: (array length=n_substeps) (transfer none): the sub-steps, in order
  */
@@ -220,6 +349,9 @@ kbd_step_get_substeps (const KbdStep *self,
  * @self: a step
  * @n_callouts: (out): the number of callouts
  *
+ * Gets the notes, warnings and important remarks attached to a step, in
+ * file order; a sub-step has none.
+ *
  * Returns: (array length=n_callouts) (transfer none): the step's callouts
  */
 KbdCallout *const *
@@ -236,6 +368,10 @@ kbd_step_get_callouts (const KbdStep *self,
  * kbd_answer_get_id:
  * @self: an answer
  *
+ * Gets the answer's stable id, unique among the answers of its question and
+ * unchanged across revisions of the article; it is what
+ * [method@Kbd.Session.choose] takes.
+ *
  * Returns: the answer's stable id
  */
 const char *
@@ -248,6 +384,9 @@ kbd_answer_get_id (const KbdAnswer *self)
 /**
  * kbd_answer_get_label:
  * @self: an answer
+ *
+ * Gets the text shown for the answer, in the inline syntax (render it with
+ * [func@Kbd.text_render] before showing it).
  *
  * Returns: the label shown on the answer's button, in the inline syntax
  */
@@ -262,6 +401,10 @@ kbd_answer_get_label (const KbdAnswer *self)
  * kbd_answer_get_help:
  * @self: an answer
  *
+ * Gets an explanation of when to choose this answer, in the inline syntax
+ * (render it with [func@Kbd.text_render] before showing it); %NULL when the
+ * article gives none.
+ *
  * Returns: (nullable): an explanation of the answer
  */
 const char *
@@ -274,6 +417,10 @@ kbd_answer_get_help (const KbdAnswer *self)
 /**
  * kbd_answer_get_next:
  * @self: an answer
+ *
+ * Gets the id of the node the session moves to when this answer is chosen;
+ * look the node up with [method@Kbd.Article.get_node]. In an article loaded
+ * with %KBD_LOAD_FLAGS_NO_VALIDATE that node may not exist.
  *
  * Returns: the id of the node the answer leads to
  */
@@ -288,6 +435,10 @@ kbd_answer_get_next (const KbdAnswer *self)
  * kbd_node_get_kind:
  * @self: a node
  *
+ * Gets the kind of the node, which decides which getters apply: prompt,
+ * help and answers for a question; title, intro, steps and next for a
+ * procedure; title, result, text, contact and handover for an outcome.
+ *
  * Returns: whether the node is a question, a procedure or an outcome
  */
 KbdNodeKind
@@ -300,6 +451,10 @@ kbd_node_get_kind (const KbdNode *self)
 /**
  * kbd_node_get_id:
  * @self: a node
+ *
+ * Gets the node's stable id: lower-case letters, digits and `_`, unique in
+ * the article and unchanged across revisions, so that history records and
+ * translations can refer to it.
  *
  * Returns: the node's stable id
  */
@@ -330,6 +485,10 @@ kbd_node_get_title (const KbdNode *self)
  * kbd_node_get_prompt:
  * @self: a node
  *
+ * Gets the question a question node asks, in the inline syntax (render it
+ * with [func@Kbd.text_render] before showing it).
+ * [method@Kbd.Node.get_title] returns the same text for a question.
+ *
  * Returns: (nullable): a question's prompt
  */
 const char *
@@ -342,6 +501,11 @@ kbd_node_get_prompt (const KbdNode *self)
 /**
  * kbd_node_get_help:
  * @self: a node
+ *
+ * Gets a question's help text, saying why the question matters or how to
+ * find the answer, in the inline syntax (render it with
+ * [func@Kbd.text_render] before showing it). It can span several
+ * paragraphs.
  *
  * Returns: (nullable): a question's help text
  */
@@ -356,6 +520,10 @@ kbd_node_get_help (const KbdNode *self)
  * kbd_node_get_answers:
  * @self: a node
  * @n_answers: (out): the number of answers
+ *
+ * Gets a question's answers, in the order they are shown (and numbered for
+ * keys 1 to 9). For a procedure or an outcome the array is empty and
+ * @n_answers is 0.
  *
  * Returns: (array length=n_answers) (transfer none): a question's answers
  */
@@ -373,6 +541,10 @@ kbd_node_get_answers (const KbdNode *self,
  * kbd_node_find_answer:
  * @self: a node
  * @answer_id: an answer id
+ *
+ * Looks up one of a question's answers by its stable id. The result is
+ * %NULL when the question has no such answer, and always for a procedure or
+ * an outcome.
  *
  * Returns: (nullable) (transfer none): the answer with @answer_id
  */
@@ -394,6 +566,10 @@ kbd_node_find_answer (const KbdNode *self,
  * kbd_node_get_intro:
  * @self: a node
  *
+ * Gets a procedure's introduction, which says what the steps achieve and is
+ * read before the first step, in the inline syntax (render it with
+ * [func@Kbd.text_render] before showing it).
+ *
  * Returns: (nullable): a procedure's introduction
  */
 const char *
@@ -407,6 +583,10 @@ kbd_node_get_intro (const KbdNode *self)
  * kbd_node_get_steps:
  * @self: a node
  * @n_steps: (out): the number of steps
+ *
+ * Gets a procedure's steps, in the order they are done. Their sub-steps are
+ * reached through [method@Kbd.Step.get_substeps]. For a question or an
+ * outcome the array is empty and @n_steps is 0.
  *
  * Returns: (array length=n_steps) (transfer none): a procedure's steps
  */
@@ -424,6 +604,10 @@ kbd_node_get_steps (const KbdNode *self,
  * kbd_node_find_step:
  * @self: a node
  * @step_id: a step id
+ *
+ * Looks up one of a procedure's top-level steps by its stable id; sub-steps
+ * are not searched. The result is %NULL when the procedure has no such
+ * step, and always for a question or an outcome.
  *
  * Returns: (nullable) (transfer none): the procedure step with @step_id
  */
@@ -444,6 +628,12 @@ kbd_node_find_step (const KbdNode *self,
  * kbd_node_get_next:
  * @self: a node
  *
+ * Gets the id of the node a procedure leads to, where
+ * [method@Kbd.Session.advance] goes; look the node up with
+ * [method@Kbd.Article.get_node]. It is %NULL for a question, whose answers
+ * each have their own next node ([method@Kbd.Answer.get_next]), and for an
+ * outcome.
+ *
  * Returns: (nullable): the node that follows a procedure
  */
 const char *
@@ -456,6 +646,9 @@ kbd_node_get_next (const KbdNode *self)
 /**
  * kbd_node_get_result:
  * @self: a node
+ *
+ * Gets how an outcome ends the session: resolved, escalated or not
+ * applicable.
  *
  * Returns: an outcome's result, or %KBD_OUTCOME_NONE for other nodes
  */
@@ -470,6 +663,10 @@ kbd_node_get_result (const KbdNode *self)
  * kbd_node_get_text:
  * @self: a node
  *
+ * Gets what an outcome says: what the technician tells the caller or does
+ * next, in the inline syntax (render it with [func@Kbd.text_render] before
+ * showing it). It is %NULL for a question or a procedure.
+ *
  * Returns: (nullable): an outcome's text
  */
 const char *
@@ -482,6 +679,11 @@ kbd_node_get_text (const KbdNode *self)
 /**
  * kbd_node_get_contact:
  * @self: a node
+ *
+ * Gets whom an escalating outcome hands the problem to, in the inline
+ * syntax (render it with [func@Kbd.text_render] before showing it). Only an
+ * outcome whose result is %KBD_OUTCOME_ESCALATE has one; it is %NULL for
+ * every other node.
  *
  * Returns: (nullable): whom an escalation goes to
  */
@@ -496,6 +698,11 @@ kbd_node_get_contact (const KbdNode *self)
  * kbd_node_get_handover:
  * @self: a node
  *
+ * Gets what to hand over to the contact ([method@Kbd.Node.get_contact])
+ * with an escalation, in the inline syntax (render it with
+ * [func@Kbd.text_render] before showing it). Only an outcome whose result
+ * is %KBD_OUTCOME_ESCALATE has one; it is %NULL for every other node.
+ *
  * Returns: (nullable): what to hand over with an escalation
  */
 const char *
@@ -508,6 +715,9 @@ kbd_node_get_handover (const KbdNode *self)
 /**
  * kbd_node_get_line:
  * @self: a node
+ *
+ * Gets the line in the article file where the node's object begins,
+ * counting from 1, for messages that point at the source.
  *
  * Returns: the line of the node in its article file, from 1
  */
@@ -522,6 +732,9 @@ kbd_node_get_line (const KbdNode *self)
  * kbd_node_get_column:
  * @self: a node
  *
+ * Gets the column in the article file where the node's object begins.
+ * Columns count bytes, not characters, from 1.
+ *
  * Returns: the byte column of the node in its article file, from 1
  */
 guint
@@ -534,6 +747,10 @@ kbd_node_get_column (const KbdNode *self)
 /**
  * kbd_product_get_name:
  * @self: a product
+ *
+ * Gets the name of a product the article applies to, such as
+ * `Windows 2000 Professional`. It is plain text, not in the inline syntax:
+ * escape it with [func@Kbd.text_escape] for a markup format.
  *
  * Returns: the product's name
  */
@@ -548,6 +765,10 @@ kbd_product_get_name (const KbdProduct *self)
  * kbd_product_get_versions:
  * @self: a product
  *
+ * Gets the versions of the product the article applies to, such as `SP1`
+ * and `SP2`, as plain text in file order. The array is empty, never %NULL,
+ * when the article names no versions.
+ *
  * Returns: (transfer none) (array zero-terminated=1): the versions, maybe none
  */
 const char *const *
@@ -561,6 +782,9 @@ kbd_product_get_versions (const KbdProduct *self)
  * kbd_reference_get_id:
  * @self: a reference
  *
+ * Gets the id of the related article, which [method@Kbd.Catalog.load] looks
+ * up on the search path. The article may not be installed.
+ *
  * Returns: the id of the referenced article
  */
 const char *
@@ -573,6 +797,10 @@ kbd_reference_get_id (const KbdReference *self)
 /**
  * kbd_reference_get_title:
  * @self: a reference
+ *
+ * Gets the title to show for the related article before it is found, in the
+ * inline syntax (render it with [func@Kbd.text_render] before showing it);
+ * %NULL when the referring article gives none, in which case show the id.
  *
  * Returns: (nullable): the title to show for the reference
  */
@@ -698,6 +926,10 @@ kbd_article_init (KbdArticle *self)
  * kbd_article_get_filename:
  * @self: an article
  *
+ * Gets the file the article was loaded from, as given to
+ * [ctor@Kbd.Article.new_from_file]; %NULL for an article loaded from memory
+ * with [ctor@Kbd.Article.new_from_bytes].
+ *
  * Returns: (nullable) (type filename): the file the article was loaded from
  */
 const char *
@@ -710,6 +942,10 @@ kbd_article_get_filename (KbdArticle *self)
 /**
  * kbd_article_get_display_name:
  * @self: an article
+ *
+ * Gets the name that error messages and diagnostics use for the article's
+ * file: the file name for an article loaded from a file, or the display
+ * name given to [ctor@Kbd.Article.new_from_bytes].
  *
  * Returns: the name messages use for the article's file
  */
@@ -741,6 +977,9 @@ kbd_article_get_content_hash (KbdArticle *self)
  * kbd_article_get_id:
  * @self: an article
  *
+ * Gets the article's id, as written in the file: letters, digits, `_`, `-`
+ * and `.`, starting with a letter. Article files are named after it.
+ *
  * Returns: the article's id, e.g. `KB312395`
  */
 const char *
@@ -753,6 +992,9 @@ kbd_article_get_id (KbdArticle *self)
 /**
  * kbd_article_get_language:
  * @self: an article
+ *
+ * Gets the language tag of every text in the article, such as `en`, `de` or
+ * `pt-BR`.
  *
  * Returns: the language tag of the article's text
  */
@@ -767,6 +1009,9 @@ kbd_article_get_language (KbdArticle *self)
  * kbd_article_get_title:
  * @self: an article
  *
+ * Gets the article's title, in the inline syntax (render it with
+ * [func@Kbd.text_render] before showing it).
+ *
  * Returns: the title, in the inline syntax
  */
 const char *
@@ -779,6 +1024,9 @@ kbd_article_get_title (KbdArticle *self)
 /**
  * kbd_article_get_summary:
  * @self: an article
+ *
+ * Gets the paragraph of symptoms shown on the article's start page, in the
+ * inline syntax (render it with [func@Kbd.text_render] before showing it).
  *
  * Returns: the symptom summary, in the inline syntax
  */
@@ -793,6 +1041,9 @@ kbd_article_get_summary (KbdArticle *self)
  * kbd_article_get_revision:
  * @self: an article
  *
+ * Gets the revision of the article's encoding, a number from 1 that the
+ * author raises on every change of content.
+ *
  * Returns: the revision of the article's encoding
  */
 guint
@@ -805,6 +1056,9 @@ kbd_article_get_revision (KbdArticle *self)
 /**
  * kbd_article_get_reviewed:
  * @self: an article
+ *
+ * Gets the date the article was last reviewed, as `YYYY-MM-DD`. Format it
+ * for the user's locale before showing it.
  *
  * Returns: the date of the last review, `YYYY-MM-DD`
  */
@@ -819,6 +1073,9 @@ kbd_article_get_reviewed (KbdArticle *self)
  * kbd_article_get_source_publisher:
  * @self: an article
  *
+ * Gets who published the content the article encodes, such as `Microsoft`.
+ * It is plain text, not in the inline syntax.
+ *
  * Returns: who published the article's content
  */
 const char *
@@ -831,6 +1088,9 @@ kbd_article_get_source_publisher (KbdArticle *self)
 /**
  * kbd_article_get_source_reference:
  * @self: an article
+ *
+ * Gets the publisher's own reference for the content, such as `KB312395`.
+ * It is plain text, not in the inline syntax.
  *
  * Returns: the publisher's reference for the content
  */
@@ -845,6 +1105,10 @@ kbd_article_get_source_reference (KbdArticle *self)
  * kbd_article_get_source_title:
  * @self: an article
  *
+ * Gets the title the publisher gave the content, in the inline syntax
+ * (render it with [func@Kbd.text_render] before showing it); %NULL when the
+ * article does not give it.
+ *
  * Returns: (nullable): the source's own title
  */
 const char *
@@ -857,6 +1121,10 @@ kbd_article_get_source_title (KbdArticle *self)
 /**
  * kbd_article_get_keywords:
  * @self: an article
+ *
+ * Gets the words the article is found by in a search, as plain text; they
+ * are not translated. The array is empty, never %NULL, when the article has
+ * none.
  *
  * Returns: (transfer none) (array zero-terminated=1): the search keywords
  */
@@ -871,6 +1139,9 @@ kbd_article_get_keywords (KbdArticle *self)
  * kbd_article_get_products:
  * @self: an article
  * @n_products: (out): the number of products
+ *
+ * Gets the products the article applies to, in file order; every article
+ * names at least one.
  *
  * Returns: (array length=n_products) (transfer none): the products the
  *   article applies to
@@ -890,6 +1161,10 @@ kbd_article_get_products (KbdArticle *self,
  * @self: an article
  * @n_references: (out): the number of references
  *
+ * Gets the related articles the article refers to, in file order; there may
+ * be none. Referenced articles are neither loaded nor checked: resolve
+ * their ids with [method@Kbd.Catalog.load].
+ *
  * Returns: (array length=n_references) (transfer none): related articles
  */
 KbdReference *const *
@@ -906,6 +1181,9 @@ kbd_article_get_see_also (KbdArticle *self,
  * kbd_article_get_start_id:
  * @self: an article
  *
+ * Gets the id of the node every session starts on. In an article loaded
+ * with %KBD_LOAD_FLAGS_NO_VALIDATE no node may have this id.
+ *
  * Returns: the id of the first node
  */
 const char *
@@ -918,6 +1196,9 @@ kbd_article_get_start_id (KbdArticle *self)
 /**
  * kbd_article_get_start_node:
  * @self: an article
+ *
+ * Gets the node every session starts on; see
+ * [method@Kbd.Article.get_start_id].
  *
  * Returns: (nullable) (transfer none): the first node; %NULL only for an
  *   article loaded with %KBD_LOAD_FLAGS_NO_VALIDATE whose start is missing
@@ -951,6 +1232,11 @@ kbd_article_get_node (KbdArticle *self,
  * kbd_article_get_nodes:
  * @self: an article
  * @n_nodes: (out): the number of nodes
+ *
+ * Gets every node of the article in the order of the file, for listing or
+ * checking them all; to look one up by id use
+ * [method@Kbd.Article.get_node]. Like the article, the nodes are immutable
+ * and can be read from any thread.
  *
  * Returns: (array length=n_nodes) (transfer none): every node, in file order
  */

@@ -116,6 +116,8 @@ kbd_catalog_entry_init (KbdCatalogEntry *self)
  * kbd_catalog_entry_get_id:
  * @self: an entry
  *
+ * Gets the id of the article found, which [method@Kbd.Catalog.load] takes.
+ *
  * Returns: the article's id
  */
 const char *
@@ -128,6 +130,10 @@ kbd_catalog_entry_get_id (KbdCatalogEntry *self)
 /**
  * kbd_catalog_entry_get_title:
  * @self: an entry
+ *
+ * Gets the article's title as plain text, with the marks of the inline
+ * syntax removed; escape it with [func@Kbd.text_escape] for a markup
+ * format.
  *
  * Returns: the title as plain text
  */
@@ -142,6 +148,9 @@ kbd_catalog_entry_get_title (KbdCatalogEntry *self)
  * kbd_catalog_entry_get_products:
  * @self: an entry
  *
+ * Gets the names of the products the article applies to, joined with `, `,
+ * as plain text for a list column.
+ *
  * Returns: the products, comma-separated
  */
 const char *
@@ -154,6 +163,8 @@ kbd_catalog_entry_get_products (KbdCatalogEntry *self)
 /**
  * kbd_catalog_entry_get_filename:
  * @self: an entry
+ *
+ * Gets the file the article was read from during the scan.
  *
  * Returns: (type filename): the article file
  */
@@ -283,6 +294,9 @@ kbd_catalog_add_default_directories (KbdCatalog *self)
 /**
  * kbd_catalog_get_directories:
  * @self: a catalog
+ *
+ * Gets the folders searched for articles, in search order, as absolute
+ * paths with `.` and `..` removed (symbolic links are not resolved).
  *
  * Returns: (transfer none) (array zero-terminated=1) (element-type filename):
  *   the search path
@@ -447,6 +461,10 @@ kbd_catalog_scan (KbdCatalog    *self,
  * kbd_catalog_get_entries:
  * @self: a catalog
  *
+ * Gets the articles on the search path as a list model. The model stays the
+ * same object: each [method@Kbd.Catalog.scan] replaces its items and emits
+ * [signal@Gio.ListModel::items-changed].
+ *
  * Returns: (transfer none): the articles found by the last scan, sorted by
  *   id, as [class@Kbd.CatalogEntry] items
  */
@@ -460,6 +478,10 @@ kbd_catalog_get_entries (KbdCatalog *self)
 /**
  * kbd_catalog_get_problems:
  * @self: a catalog
+ *
+ * Gets why article files could not be loaded during the last scan, one
+ * translated message per file naming the file. The array is empty, never
+ * %NULL, when every file loaded.
  *
  * Returns: (transfer none) (array zero-terminated=1): one message per file
  *   that the last scan could not load

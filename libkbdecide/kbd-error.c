@@ -6,6 +6,15 @@
 #include "kbd-error.h"
 #include "kbd-private.h"
 
+/**
+ * kbd_error_quark:
+ *
+ * Gets the quark that identifies libkbdecide's errors in a
+ * [struct@GLib.Error]. C code uses the %KBD_ERROR macro, which calls this
+ * function.
+ *
+ * Returns: the error quark of the %KBD_ERROR domain
+ */
 G_DEFINE_QUARK (kbd-error-quark, kbd_error)
 
 void

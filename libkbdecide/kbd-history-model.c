@@ -204,6 +204,9 @@ kbd_history_model_new (KbdHistory       *history,
  * kbd_history_model_get_history:
  * @self: a model
  *
+ * Gets the history whose sessions the model lists; the model keeps a
+ * reference to it.
+ *
  * Returns: (transfer none): the history
  */
 KbdHistory *

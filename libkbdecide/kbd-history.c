@@ -221,6 +221,9 @@ kbd_session_record_set (KbdSessionRecord *self,
  * kbd_session_record_get_uuid:
  * @self: a record
  *
+ * Gets the UUID of the recorded session, which [method@Kbd.History.resume],
+ * [method@Kbd.History.export] and the other history calls take.
+ *
  * Returns: the session's UUID
  */
 const char *
@@ -233,6 +236,9 @@ kbd_session_record_get_uuid (KbdSessionRecord *self)
 /**
  * kbd_session_record_get_article_id:
  * @self: a record
+ *
+ * Gets the id of the article the session walked; load it with
+ * [method@Kbd.Catalog.load] to resume the session.
  *
  * Returns: the id of the article walked
  */
@@ -247,6 +253,10 @@ kbd_session_record_get_article_id (KbdSessionRecord *self)
  * kbd_session_record_get_article_title:
  * @self: a record
  *
+ * Gets the title of the article the session walked, as plain text with the
+ * inline marks removed. Escape it with [func@Kbd.text_escape] for a markup
+ * format.
+ *
  * Returns: the article's title as plain text, as it was when the session ran
  */
 const char *
@@ -259,6 +269,10 @@ kbd_session_record_get_article_title (KbdSessionRecord *self)
 /**
  * kbd_session_record_get_article_hash:
  * @self: a record
+ *
+ * Gets the content hash of the article as it was when the session started
+ * ([method@Kbd.Article.get_content_hash]); compare it with the loaded
+ * article's to tell whether the article changed since.
  *
  * Returns: the content hash of the article as it was when the session ran
  */
@@ -273,6 +287,9 @@ kbd_session_record_get_article_hash (KbdSessionRecord *self)
  * kbd_session_record_get_technician:
  * @self: a record
  *
+ * Gets the name of the technician who ran the session, as plain text; %NULL
+ * when none was given.
+ *
  * Returns: (nullable): who ran the session
  */
 const char *
@@ -285,6 +302,9 @@ kbd_session_record_get_technician (KbdSessionRecord *self)
 /**
  * kbd_session_record_get_ticket:
  * @self: a record
+ *
+ * Gets the ticket the session was for, as plain text; %NULL when none was
+ * given.
  *
  * Returns: (nullable): the ticket reference
  */
@@ -299,6 +319,8 @@ kbd_session_record_get_ticket (KbdSessionRecord *self)
  * kbd_session_record_get_language:
  * @self: a record
  *
+ * Gets the language tag of the article the session walked, such as `en`.
+ *
  * Returns: the language the session ran in
  */
 const char *
@@ -311,6 +333,9 @@ kbd_session_record_get_language (KbdSessionRecord *self)
 /**
  * kbd_session_record_get_started_at:
  * @self: a record
+ *
+ * Gets when the session started, in microseconds since
+ * 1970-01-01 00:00 UTC.
  *
  * Returns: when the session started, in microseconds since 1970
  */
@@ -325,6 +350,9 @@ kbd_session_record_get_started_at (KbdSessionRecord *self)
  * kbd_session_record_get_updated_at:
  * @self: a record
  *
+ * Gets the time of the newest event recorded for the session, in
+ * microseconds since 1970-01-01 00:00 UTC.
+ *
  * Returns: the time of the session's last event, in microseconds since 1970
  */
 gint64
@@ -337,6 +365,9 @@ kbd_session_record_get_updated_at (KbdSessionRecord *self)
 /**
  * kbd_session_record_get_current_node:
  * @self: a record
+ *
+ * Gets the id of the node the session stood on after its last recorded
+ * event; for a finished session this is its outcome.
  *
  * Returns: the node the session stands on (its outcome when finished)
  */
@@ -351,6 +382,9 @@ kbd_session_record_get_current_node (KbdSessionRecord *self)
  * kbd_session_record_get_outcome:
  * @self: a record
  *
+ * Gets how the session ended: the result of the outcome it stood on after
+ * its last recorded event.
+ *
  * Returns: how the session ended, or %KBD_OUTCOME_NONE while unfinished
  */
 KbdOutcomeResult
@@ -364,6 +398,9 @@ kbd_session_record_get_outcome (KbdSessionRecord *self)
  * kbd_session_record_get_finished:
  * @self: a record
  *
+ * Checks whether the session stood on an outcome after its last recorded
+ * event.
+ *
  * Returns: whether the session reached an outcome
  */
 gboolean
@@ -376,6 +413,8 @@ kbd_session_record_get_finished (KbdSessionRecord *self)
 /**
  * kbd_session_record_get_n_events:
  * @self: a record
+ *
+ * Gets how many events of the session are stored, counting each event once.
  *
  * Returns: the number of events recorded
  */
@@ -422,6 +461,16 @@ G_DEFINE_BOXED_TYPE (KbdHistoryFilter, kbd_history_filter,
 /**
  * kbd_history_filter_new:
  *
+ * Creates a filter with no conditions, for
+ * [method@Kbd.History.list_sessions], [method@Kbd.History.count_sessions]
+ * and [class@Kbd.HistoryModel]. Each setter adds a condition; a session
+ * passes when it meets all of them.
+ *
+ * The setters change the filter in place and a filter has no lock: change
+ * it in one thread only, and give a changed filter to
+ * [method@Kbd.HistoryModel.set_filter] again so that the model reads it
+ * anew.
+ *
  * Returns: (transfer full): a filter that lets every session through
  */
 KbdHistoryFilter *
@@ -436,6 +485,8 @@ kbd_history_filter_new (void)
 /**
  * kbd_history_filter_ref:
  * @self: a filter
+ *
+ * Takes a reference to @self.
  *
  * Returns: (transfer full): @self
  */
@@ -569,6 +620,8 @@ struct _KbdHistory
   GThread *thread;
   GQueue queue;           /* KbdHistoryWrite*, oldest first */
   gboolean writing;       /* a thread is writing the head of the queue */
+  gint64 retry_at;        /* after a failure: no retry before (monotonic µs) */
+  guint retry_delay_ms;   /* the wait before the next retry, doubling */
   gboolean stopping;
   guint64 enqueued;
   guint64 committed;
@@ -697,12 +750,18 @@ write_head_locked (KbdHistory  *self,
         kbd_history_write_free (g_queue_pop_head (&self->queue));
       self->committed += n;
       g_clear_error (&self->last_error);
+      self->retry_at = 0;
+      self->retry_delay_ms = RETRY_FIRST_MS;
     }
   else
     {
       self->failures++;
       g_clear_error (&self->last_error);
       self->last_error = g_error_copy (local_error);
+      /* The writer thread waits before trying again, whichever thread
+       * failed; an explicit flush tries at once. */
+      self->retry_at = g_get_monotonic_time () + (gint64) self->retry_delay_ms * 1000;
+      self->retry_delay_ms = MIN (self->retry_delay_ms * 2, RETRY_MAX_MS);
     }
   g_cond_broadcast (&self->cond);
   notify_main (self, local_error);
@@ -716,7 +775,7 @@ static gpointer
 writer_thread (gpointer user_data)
 {
   KbdHistory *self = user_data;
-  guint delay_ms = RETRY_FIRST_MS;
+  guint failures_while_stopping = 0;
 
   g_mutex_lock (&self->mutex);
   for (;;)
@@ -728,28 +787,22 @@ writer_thread (gpointer user_data)
       if (self->queue.length == 0)
         break;
 
-      if (write_head_locked (self, &error))
+      /* After a failure, wait before trying the same writes again. */
+      if (!self->stopping && g_get_monotonic_time () < self->retry_at)
         {
-          delay_ms = RETRY_FIRST_MS;
+          g_cond_wait_until (&self->cond, &self->mutex, self->retry_at);
           continue;
         }
 
-      if (self->stopping && self->failures > 3)
+      if (write_head_locked (self, &error))
+        continue;
+      /* Closing: a few more tries at once, then give up loudly. */
+      if (self->stopping && ++failures_while_stopping > 3)
         {
           g_warning ("History: %u events could not be written before closing: %s",
                      self->queue.length, error->message);
           break;
         }
-
-      /* Wait, then try the same writes again. */
-      {
-        gint64 until = g_get_monotonic_time () + (gint64) delay_ms * 1000;
-
-        while (!self->stopping && g_get_monotonic_time () < until)
-          if (!g_cond_wait_until (&self->cond, &self->mutex, until))
-            break;
-        delay_ms = MIN (delay_ms * 2, RETRY_MAX_MS);
-      }
     }
   g_mutex_unlock (&self->mutex);
 
@@ -887,12 +940,17 @@ kbd_history_init (KbdHistory *self)
   g_mutex_init (&self->store_lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->queue);
+  self->retry_delay_ms = RETRY_FIRST_MS;
   self->attached = g_hash_table_new (NULL, NULL);
   self->backend = &kbd_history_sqlite_backend;
 }
 
 /**
  * kbd_history_get_default_filename:
+ *
+ * Gets the database [ctor@Kbd.History.new] opens when it is given %NULL:
+ * `history.db` in the `kbdecide` folder of the user's data directory. The
+ * file need not exist yet.
  *
  * Returns: (transfer full) (type filename): `$XDG_DATA_HOME/kbdecide/history.db`
  */
@@ -959,6 +1017,10 @@ kbd_history_new (const char  *filename,
  * kbd_history_get_filename:
  * @self: a history
  *
+ * Gets the database file of the history, as given to [ctor@Kbd.History.new]
+ * (or the default file). When a damaged database was moved aside, this is
+ * the new one; [method@Kbd.History.get_notice] says where the old one went.
+ *
  * Returns: (type filename): the database file
  */
 const char *
@@ -971,6 +1033,12 @@ kbd_history_get_filename (KbdHistory *self)
 /**
  * kbd_history_get_read_only:
  * @self: a history
+ *
+ * Checks whether the history can only be read, which happens when a newer
+ * version of the library wrote the database. Nothing is recorded then:
+ * [method@Kbd.History.resume] does not attach the session, and
+ * [method@Kbd.History.flush] fails with %KBD_ERROR_READ_ONLY while events
+ * are queued.
  *
  * Returns: whether nothing can be recorded (a newer version wrote the database)
  */
@@ -1128,6 +1196,10 @@ kbd_history_detach (KbdHistory *self,
  * kbd_history_get_pending:
  * @self: a history
  *
+ * Gets how many events are queued and not yet committed to disk, including
+ * writes that failed and wait to be retried. It can be called from any
+ * thread; [property@Kbd.History:pending] is notified when it changes.
+ *
  * Returns: how many events are queued and not yet on disk
  */
 guint
@@ -1225,6 +1297,11 @@ kbd_history_list_sessions (KbdHistory        *self,
  * @filter: (nullable): which sessions
  * @error: return location for a #GError
  *
+ * Counts the sessions that match @filter, or all sessions when it is %NULL.
+ * This reads the database on the calling thread: events still queued are
+ * not counted until they are written, so call [method@Kbd.History.flush]
+ * first when that matters.
+ *
  * Returns: the number of matching sessions, or -1 with @error set
  */
 gint64
@@ -1267,6 +1344,10 @@ kbd_history_search (KbdHistory  *self,
  * @uuid: a session's UUID
  * @error: return location for a #GError
  *
+ * Reads what the history knows about one session. This reads the database
+ * on the calling thread, so events still queued are not reflected: call
+ * [method@Kbd.History.flush] first for an up-to-date record.
+ *
  * Returns: (transfer full): the session's record, or %NULL with
  *   %KBD_ERROR_NOT_FOUND
  */
@@ -1285,6 +1366,11 @@ kbd_history_get_session (KbdHistory  *self,
  * @self: a history
  * @uuid: a session's UUID
  * @error: return location for a #GError
+ *
+ * Reads a session's stored events, in the order they were recorded; only
+ * start events carry the article, technician, ticket and language. Events
+ * still queued are not included: call [method@Kbd.History.flush] first. An
+ * unknown @uuid fails with %KBD_ERROR_NOT_FOUND.
  *
  * Returns: (transfer container) (element-type KbdEvent): the session's
  *   events, oldest first, or %NULL with @error set

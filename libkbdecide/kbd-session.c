@@ -56,6 +56,9 @@ G_DEFINE_BOXED_TYPE (KbdEvent, kbd_event, kbd_event_ref, kbd_event_unref)
  * kbd_event_ref:
  * @self: an event
  *
+ * Takes a reference to @self. Events never change once they are made and
+ * the reference count is atomic, so an event can be shared between threads.
+ *
  * Returns: (transfer full): @self
  */
 KbdEvent *
@@ -120,6 +123,9 @@ event_new (KbdEventKind kind)
  * kbd_event_get_kind:
  * @self: an event
  *
+ * Gets what the event records, which decides the fields that are set; each
+ * of the other getters says which kinds it applies to.
+ *
  * Returns: what the event records
  */
 KbdEventKind
@@ -149,6 +155,11 @@ kbd_event_get_uuid (const KbdEvent *self)
  * kbd_event_get_time:
  * @self: an event
  *
+ * Gets the wall-clock time of the event, in microseconds since
+ * 1970-01-01 00:00 UTC, as [func@GLib.get_real_time] gives it. The finish
+ * event added on arriving at an outcome has the time of the event that led
+ * there.
+ *
  * Returns: when it happened, in microseconds since 1970 (UTC)
  */
 gint64
@@ -161,6 +172,12 @@ kbd_event_get_time (const KbdEvent *self)
 /**
  * kbd_event_get_node_id:
  * @self: an event
+ *
+ * Gets the id of the node the event happened on: the first node for a
+ * start, the node that was left for an answer, an advance or a back, the
+ * earlier question returned to for a revisit, the procedure for a step, the
+ * current node for a note and the outcome for a finish. It is %NULL for a
+ * restart.
  *
  * Returns: (nullable): the node the event happened on
  */
@@ -192,6 +209,9 @@ kbd_event_get_node_title (const KbdEvent *self)
  * kbd_event_get_answer_id:
  * @self: an event
  *
+ * Gets the id of the answer chosen, for an answer event; %NULL for other
+ * kinds.
+ *
  * Returns: (nullable): the chosen answer
  */
 const char *
@@ -220,6 +240,9 @@ kbd_event_get_label (const KbdEvent *self)
  * kbd_event_get_step_id:
  * @self: an event
  *
+ * Gets the id of the step marked done or not done, for a step event; %NULL
+ * for other kinds.
+ *
  * Returns: (nullable): the step marked done or not done
  */
 const char *
@@ -232,6 +255,9 @@ kbd_event_get_step_id (const KbdEvent *self)
 /**
  * kbd_event_get_done:
  * @self: an event
+ *
+ * Gets whether a step event marked its step done (%TRUE) or not done
+ * (%FALSE); %FALSE for other kinds.
  *
  * Returns: for a step event, whether the step was marked done
  */
@@ -246,6 +272,15 @@ kbd_event_get_done (const KbdEvent *self)
  * kbd_event_get_text:
  * @self: an event
  *
+ * Gets the text of a note event, as the technician typed it: plain text,
+ * not in the inline syntax, so escape it with [func@Kbd.text_escape] for a
+ * markup format.
+ *
+ * A finish event on an escalating outcome carries here whom the session was
+ * escalated to, copied from the article in the inline syntax, so that it
+ * stays in the record if the article changes. The text is %NULL for other
+ * kinds.
+ *
  * Returns: (nullable): a note's text
  */
 const char *
@@ -258,6 +293,10 @@ kbd_event_get_text (const KbdEvent *self)
 /**
  * kbd_event_get_position:
  * @self: an event
+ *
+ * Gets, for a revisit event, the position in the path of the question
+ * returned to, counting from 0 as [method@Kbd.Session.revisit] does; 0 for
+ * other kinds.
  *
  * Returns: for a revisit, the position in the path that was returned to
  */
@@ -272,6 +311,11 @@ kbd_event_get_position (const KbdEvent *self)
  * kbd_event_get_seconds:
  * @self: an event
  *
+ * Gets, for an answer or an advance event, how many seconds the session
+ * spent on the node before leaving it, measured on the wall clock and never
+ * negative. Snapshots and the history store it rounded to the millisecond.
+ * It is 0 for other kinds.
+ *
  * Returns: for an answer or advance, the seconds spent on the node
  */
 double
@@ -284,6 +328,9 @@ kbd_event_get_seconds (const KbdEvent *self)
 /**
  * kbd_event_get_result:
  * @self: an event
+ *
+ * Gets, for a finish event, how the outcome reached ends the session;
+ * %KBD_OUTCOME_NONE for other kinds.
  *
  * Returns: for a finish, the outcome's result
  */
@@ -298,6 +345,9 @@ kbd_event_get_result (const KbdEvent *self)
  * kbd_event_get_article_id:
  * @self: an event
  *
+ * Gets, for a start event, the id of the article the session walks; %NULL
+ * for other kinds.
+ *
  * Returns: (nullable): for a start, the article's id
  */
 const char *
@@ -310,6 +360,11 @@ kbd_event_get_article_id (const KbdEvent *self)
 /**
  * kbd_event_get_content_hash:
  * @self: an event
+ *
+ * Gets, for a start event, the content hash of the article as it was when
+ * the session started ([method@Kbd.Article.get_content_hash]); restoring
+ * the session compares it with the article's hash to notice a change. %NULL
+ * for other kinds.
  *
  * Returns: (nullable): for a start, the article's content hash
  */
@@ -324,6 +379,10 @@ kbd_event_get_content_hash (const KbdEvent *self)
  * kbd_event_get_technician:
  * @self: an event
  *
+ * Gets, for a start event, the name of the technician who runs the session,
+ * as given to [ctor@Kbd.Session.new]. It is plain text, not in the inline
+ * syntax. %NULL for other kinds, or when no name was given.
+ *
  * Returns: (nullable): for a start, the technician's name
  */
 const char *
@@ -337,6 +396,10 @@ kbd_event_get_technician (const KbdEvent *self)
  * kbd_event_get_ticket:
  * @self: an event
  *
+ * Gets, for a start event, the ticket the session is for, as given to
+ * [ctor@Kbd.Session.new]. It is plain text, not in the inline syntax. %NULL
+ * for other kinds, or when no ticket was given.
+ *
  * Returns: (nullable): for a start, the ticket reference
  */
 const char *
@@ -349,6 +412,9 @@ kbd_event_get_ticket (const KbdEvent *self)
 /**
  * kbd_event_get_language:
  * @self: an event
+ *
+ * Gets, for a start event, the language tag of the article the session
+ * walks, such as `en`; %NULL for other kinds.
  *
  * Returns: (nullable): for a start, the language the session ran in
  */
@@ -374,6 +440,11 @@ static const char *const event_kind_names[] = {
 /**
  * kbd_event_kind_to_string:
  * @kind: an event kind
+ *
+ * Gets the name snapshots and JSON transcripts use for an event kind:
+ * `start`, `answer`, `advance`, `back`, `revisit`, `step`, `note`,
+ * `restart` or `finish`. The name is not translated and is not meant for
+ * display.
  *
  * Returns: the kind's stable, untranslated name, as in snapshots
  */
@@ -528,6 +599,8 @@ visit_set_answer (KbdVisit  *self,
  * kbd_visit_get_node:
  * @self: a visit
  *
+ * Gets the node this visit of the path stands for.
+ *
  * Returns: (transfer none): the node visited
  */
 KbdNode *
@@ -540,6 +613,11 @@ kbd_visit_get_node (KbdVisit *self)
 /**
  * kbd_visit_get_answer:
  * @self: a visit
+ *
+ * Gets the answer chosen on this visit of a question, the one that led to
+ * the next visit. It is %NULL for the current visit, for a procedure or an
+ * outcome, and again after the session goes back to this visit.
+ * [property@Kbd.Visit:answer] is notified when it changes.
  *
  * Returns: (nullable) (transfer none): the answer chosen here, if any
  */
@@ -554,6 +632,9 @@ kbd_visit_get_answer (KbdVisit *self)
  * kbd_visit_get_entered_at:
  * @self: a visit
  *
+ * Gets when the session arrived at this node, in microseconds since
+ * 1970-01-01 00:00 UTC.
+ *
  * Returns: when the session arrived here, in microseconds since 1970
  */
 gint64
@@ -566,6 +647,10 @@ kbd_visit_get_entered_at (KbdVisit *self)
 /**
  * kbd_visit_get_position:
  * @self: a visit
+ *
+ * Gets the position of this visit in the session's path
+ * ([method@Kbd.Session.get_path]), counting from 0; it is the position
+ * [method@Kbd.Session.revisit] takes.
  *
  * Returns: the visit's position in the path, from 0
  */
@@ -580,6 +665,9 @@ kbd_visit_get_position (KbdVisit *self)
  * kbd_visit_is_step_done:
  * @self: a visit
  * @step_id: a step id of the visited procedure
+ *
+ * Checks whether a step of the visited procedure is marked done on this
+ * visit. Unknown step ids and visits of other kinds of node give %FALSE.
  *
  * Returns: whether the step was marked done on this visit
  */
@@ -771,6 +859,10 @@ path_visit (KbdSession *self,
  * kbd_session_get_current_visit:
  * @self: a session
  *
+ * Gets the last visit of the path, for the node the session stands on. The
+ * steps marked done on the current procedure are recorded here. A session
+ * always has one after [ctor@Kbd.Session.new].
+ *
  * Returns: (transfer none) (nullable): the last visit of the path
  */
 KbdVisit *
@@ -787,6 +879,10 @@ kbd_session_get_current_visit (KbdSession *self)
 /**
  * kbd_session_get_current_node:
  * @self: a session
+ *
+ * Gets the node the session stands on: the question to answer, the
+ * procedure to carry out or the outcome reached.
+ * [property@Kbd.Session:current-node] is notified when it changes.
  *
  * Returns: (transfer none): the node the session stands on
  */
@@ -805,6 +901,10 @@ kbd_session_get_current_node (KbdSession *self)
  * kbd_session_get_finished:
  * @self: a session
  *
+ * Checks whether the session stands on an outcome. Going back, revisiting
+ * an earlier question or restarting makes a finished session unfinished
+ * again.
+ *
  * Returns: whether the session stands on an outcome
  */
 gboolean
@@ -821,6 +921,10 @@ kbd_session_get_finished (KbdSession *self)
 /**
  * kbd_session_get_outcome:
  * @self: a session
+ *
+ * Gets the result of the outcome the session stands on. It is
+ * %KBD_OUTCOME_NONE while the session is not on an outcome, including after
+ * it went back from one.
  *
  * Returns: the result of the outcome reached, or %KBD_OUTCOME_NONE
  */
@@ -839,6 +943,10 @@ kbd_session_get_outcome (KbdSession *self)
  * kbd_session_get_can_go_back:
  * @self: a session
  *
+ * Checks whether the path has a node before the current one, that is
+ * whether [method@Kbd.Session.back] would succeed. Bind a Back button's
+ * sensitivity to [property@Kbd.Session:can-go-back].
+ *
  * Returns: whether kbd_session_back() would succeed
  */
 gboolean
@@ -851,6 +959,8 @@ kbd_session_get_can_go_back (KbdSession *self)
 /**
  * kbd_session_get_article:
  * @self: a session
+ *
+ * Gets the article the session walks; the session keeps a reference to it.
  *
  * Returns: (transfer none): the article walked
  */
@@ -865,6 +975,10 @@ kbd_session_get_article (KbdSession *self)
  * kbd_session_get_uuid:
  * @self: a session
  *
+ * Gets the session's UUID, the UUID of its start event. It stays the same
+ * when the session is restored from a snapshot or resumed from the history,
+ * where it is the session's key.
+ *
  * Returns: the session's UUID
  */
 const char *
@@ -877,6 +991,10 @@ kbd_session_get_uuid (KbdSession *self)
 /**
  * kbd_session_get_technician:
  * @self: a session
+ *
+ * Gets the name of the technician who runs the session, as given when it
+ * started. It is plain text, not in the inline syntax: escape it with
+ * [func@Kbd.text_escape] for a markup format.
  *
  * Returns: (nullable): who runs the session
  */
@@ -891,6 +1009,10 @@ kbd_session_get_technician (KbdSession *self)
  * kbd_session_get_ticket:
  * @self: a session
  *
+ * Gets the ticket the session is for, as given when it started. It is plain
+ * text, not in the inline syntax: escape it with [func@Kbd.text_escape] for
+ * a markup format.
+ *
  * Returns: (nullable): the ticket reference
  */
 const char *
@@ -903,6 +1025,10 @@ kbd_session_get_ticket (KbdSession *self)
 /**
  * kbd_session_get_started_at:
  * @self: a session
+ *
+ * Gets when the session started, the time of its start event, in
+ * microseconds since 1970-01-01 00:00 UTC. A restored session keeps the
+ * time it first started.
  *
  * Returns: when the session started, in microseconds since 1970
  */
@@ -932,6 +1058,11 @@ kbd_session_get_path (KbdSession *self)
 /**
  * kbd_session_get_events:
  * @self: a session
+ *
+ * Gets the session's event log, the record that snapshots and the history
+ * keep. The array is a new one the caller owns; the events in it are shared
+ * and never change. For a restored session it holds the events that could
+ * be replayed.
  *
  * Returns: (transfer container) (element-type KbdEvent): every event of the
  *   session so far, oldest first
@@ -1515,6 +1646,10 @@ kbd_session_set_step_done (KbdSession  *self,
  * kbd_session_is_step_done:
  * @self: a session
  * @step_id: a step of the current procedure
+ *
+ * Checks whether a step of the current procedure is marked done, as
+ * [method@Kbd.Session.set_step_done] left it. It is %FALSE for an unknown
+ * step and when the session does not stand on a procedure.
  *
  * Returns: whether the step is marked done on the current visit
  */

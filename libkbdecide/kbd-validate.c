@@ -33,6 +33,9 @@ G_DEFINE_BOXED_TYPE (KbdDiagnostic, kbd_diagnostic, kbd_diagnostic_ref, kbd_diag
  * kbd_diagnostic_ref:
  * @self: a diagnostic
  *
+ * Takes a reference to @self. A diagnostic never changes once made and the
+ * reference count is atomic, so it can be shared between threads.
+ *
  * Returns: (transfer full): @self
  */
 KbdDiagnostic *
@@ -67,6 +70,9 @@ kbd_diagnostic_unref (KbdDiagnostic *self)
  * kbd_diagnostic_get_severity:
  * @self: a diagnostic
  *
+ * Gets how serious the problem is: an error makes the article unusable for
+ * sessions, a warning does not.
+ *
  * Returns: whether it is an error or a warning
  */
 KbdSeverity
@@ -96,6 +102,9 @@ kbd_diagnostic_get_code (const KbdDiagnostic *self)
  * kbd_diagnostic_get_node_id:
  * @self: a diagnostic
  *
+ * Gets the id of the node the problem is in; %NULL when the problem
+ * concerns the article as a whole, such as a missing start node.
+ *
  * Returns: (nullable): the node concerned, if any
  */
 const char *
@@ -108,6 +117,9 @@ kbd_diagnostic_get_node_id (const KbdDiagnostic *self)
 /**
  * kbd_diagnostic_get_file:
  * @self: a diagnostic
+ *
+ * Gets the name of the article file the problem is in, as
+ * [method@Kbd.Article.get_display_name] gives it.
  *
  * Returns: the article file's display name
  */
@@ -122,6 +134,9 @@ kbd_diagnostic_get_file (const KbdDiagnostic *self)
  * kbd_diagnostic_get_line:
  * @self: a diagnostic
  *
+ * Gets the line of the problem in the article file, counting from 1. A
+ * problem that has no place of its own is reported at line 1.
+ *
  * Returns: the line, from 1
  */
 guint
@@ -135,6 +150,9 @@ kbd_diagnostic_get_line (const KbdDiagnostic *self)
  * kbd_diagnostic_get_column:
  * @self: a diagnostic
  *
+ * Gets the column of the problem in the article file. Columns count bytes,
+ * not characters, from 1.
+ *
  * Returns: the byte column, from 1
  */
 guint
@@ -147,6 +165,10 @@ kbd_diagnostic_get_column (const KbdDiagnostic *self)
 /**
  * kbd_diagnostic_get_message:
  * @self: a diagnostic
+ *
+ * Gets a description of the problem for people, translated into the user's
+ * language. Use [method@Kbd.Diagnostic.get_code] to tell problems apart in
+ * code.
  *
  * Returns: the translated message
  */
