@@ -106,6 +106,60 @@ is_date (const char *text)
   return year >= 1 && g_date_valid_dmy (day, month, year);
 }
 
+/* The checks every text of an article passes, in the file and in a
+ * translation: its length, no control characters (line breaks and tabs
+ * only in paragraphs) and, for @inline_syntax, well-formed inline marks.
+ * @error has no location: the caller adds it. */
+gboolean
+kbd_check_article_text (const char  *str,
+                        gsize        len,
+                        gboolean     multiline,
+                        gboolean     inline_syntax,
+                        GError     **error)
+{
+  gsize limit = multiline ? KBD_MAX_LONG_TEXT_BYTES : KBD_MAX_SHORT_TEXT_BYTES;
+
+  if (len > limit)
+    {
+      g_set_error (error, KBD_ERROR, KBD_ERROR_LIMIT_EXCEEDED,
+                   _("the text is %lu bytes long; at most %lu are allowed here"),
+                   (unsigned long) len, (unsigned long) limit);
+      return FALSE;
+    }
+
+  for (const char *p = str; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar ch = g_utf8_get_char (p);
+
+      if ((ch < 0x20 && !(multiline && (ch == '\n' || ch == '\t'))) ||
+          (ch >= 0x7f && ch <= 0x9f))
+        {
+          g_set_error (error, KBD_ERROR, KBD_ERROR_INVALID_VALUE,
+                       multiline
+                         ? _("control character U+%04X is not allowed in text")
+                         : _("control character U+%04X is not allowed here (line breaks only in paragraph texts)"),
+                       ch);
+          return FALSE;
+        }
+    }
+
+  if (inline_syntax)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gsize offset = 0;
+
+      if (!kbd_text_check (str, &offset, &local_error))
+        {
+          g_set_error (error, KBD_ERROR, KBD_ERROR_INVALID_VALUE,
+                       _("inline syntax at character %ld: %s"),
+                       g_utf8_pointer_to_offset (str, str + offset) + 1,
+                       local_error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* Reads a string value and checks it as @kind. */
 static gboolean
 read_string_value (Loader             *loader,
@@ -115,7 +169,6 @@ read_string_value (Loader             *loader,
                    char              **out)
 {
   const char *str;
-  gsize limit;
   gboolean multiline = kind == TEXT_LONG;
 
   if (!kbd_json_reader_expect_type (loader, value, path, KBD_JSON_STRING))
@@ -155,36 +208,13 @@ read_string_value (Loader             *loader,
     case TEXT_SHORT:
     case TEXT_LONG:
     default:
-      limit = kind == TEXT_LONG ? KBD_MAX_LONG_TEXT_BYTES : KBD_MAX_SHORT_TEXT_BYTES;
-      if (value->v.string.len > limit)
-        return kbd_json_reader_fail (loader, value->line, value->column, path, KBD_ERROR_LIMIT_EXCEEDED,
-                        _("the text is %u bytes long; at most %lu are allowed here"),
-                        value->v.string.len, (unsigned long) limit);
+      {
+        g_autoptr(GError) local_error = NULL;
 
-      for (const char *p = str; *p != '\0'; p = g_utf8_next_char (p))
-        {
-          gunichar ch = g_utf8_get_char (p);
-
-          if ((ch < 0x20 && !(multiline && (ch == '\n' || ch == '\t'))) ||
-              (ch >= 0x7f && ch <= 0x9f))
-            return kbd_json_reader_fail (loader, value->line, value->column, path, KBD_ERROR_INVALID_VALUE,
-                            multiline
-                              ? _("control character U+%04X is not allowed in text")
-                              : _("control character U+%04X is not allowed here (line breaks only in paragraph texts)"),
-                            ch);
-        }
-
-      if (kind != TEXT_NAME)
-        {
-          g_autoptr(GError) local_error = NULL;
-          gsize offset = 0;
-
-          if (!kbd_text_check (str, &offset, &local_error))
-            return kbd_json_reader_fail (loader, value->line, value->column, path, KBD_ERROR_INVALID_VALUE,
-                            _("inline syntax at character %ld: %s"),
-                            g_utf8_pointer_to_offset (str, str + offset) + 1,
-                            local_error->message);
-        }
+        if (!kbd_check_article_text (str, value->v.string.len, multiline, kind != TEXT_NAME, &local_error))
+          return kbd_json_reader_fail (loader, value->line, value->column, path, local_error->code,
+                                       "%s", local_error->message);
+      }
       break;
     }
 
@@ -925,8 +955,7 @@ kbd_read_regular_file (const char  *filename,
 }
 
 static KbdArticle *
-article_new_from_data (const char    *data,
-                       gsize          len,
+article_new_from_data (GBytes        *bytes,
                        const char    *filename,
                        const char    *display_name,
                        KbdLoadFlags   flags,
@@ -936,6 +965,11 @@ article_new_from_data (const char    *data,
   g_autoptr(KbdJsonDoc) doc = NULL;
   g_autoptr(KbdArticle) article = NULL;
   Loader loader = { display_name, error };
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (data == NULL)
+    data = "";
 
   if (len > KBD_MAX_FILE_SIZE)
     {
@@ -952,6 +986,7 @@ article_new_from_data (const char    *data,
   article = g_object_new (KBD_TYPE_ARTICLE, NULL);
   article->filename = g_strdup (filename);
   article->display_name = g_strdup (display_name);
+  article->source = g_bytes_ref (bytes);
   article->content_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
                                                        (const guchar *) data, len);
   {
@@ -1006,8 +1041,6 @@ kbd_article_new_from_file (const char    *filename,
                            GError       **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  gsize len;
-  const char *data;
 
   g_return_val_if_fail (filename != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -1018,8 +1051,7 @@ kbd_article_new_from_file (const char    *filename,
   if (bytes == NULL)
     return NULL;
 
-  data = g_bytes_get_data (bytes, &len);
-  return article_new_from_data (data != NULL ? data : "", len, filename, filename, flags, error);
+  return article_new_from_data (bytes, filename, filename, flags, error);
 }
 
 /**
@@ -1040,15 +1072,21 @@ kbd_article_new_from_bytes (GBytes        *bytes,
                             KbdLoadFlags   flags,
                             GError       **error)
 {
-  gsize len;
-  const char *data;
-
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (display_name != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   kbd_i18n_init ();
 
-  data = g_bytes_get_data (bytes, &len);
-  return article_new_from_data (data != NULL ? data : "", len, NULL, display_name, flags, error);
+  return article_new_from_data (bytes, NULL, display_name, flags, error);
+}
+
+/* A private copy of @article, parsed again from the same bytes: for a
+ * translation, which replaces its strings before anyone sees it. */
+KbdArticle *
+kbd_article_copy_for_translation (KbdArticle  *article,
+                                  GError     **error)
+{
+  return article_new_from_data (article->source, article->filename, article->display_name,
+                                KBD_LOAD_FLAGS_NO_VALIDATE, error);
 }

@@ -12,6 +12,7 @@ struct _KbdArticle
   char *filename;
   char *display_name;
   char *content_hash;
+  GBytes *source;        /* the file's bytes, for translations */
 
   char *id;
   char *language;

@@ -104,4 +104,27 @@ gboolean  kbd_is_stable_id        (const char  *id);
 gboolean  kbd_is_article_id       (const char  *id);
 char     *kbd_normalize_article_id (const char *id);
 
+gboolean  kbd_check_article_text  (const char  *str,
+                                   gsize        len,
+                                   gboolean     multiline,
+                                   gboolean     inline_syntax,
+                                   GError     **error);
+
+/* Every user-visible string of an article, as the place that holds it:
+ * its string id, whether it is a paragraph (line breaks allowed) and the
+ * line of the node it belongs to (0 for the article's own strings). */
+typedef void (*KbdStringSlotFunc) (const char  *string_id,
+                                   char       **slot,
+                                   gboolean     multiline,
+                                   guint        line,
+                                   gpointer     user_data);
+
+void        kbd_article_foreach_string_slot  (KbdArticle        *self,
+                                              KbdStringSlotFunc  func,
+                                              gpointer           user_data);
+KbdArticle *kbd_article_copy_for_translation (KbdArticle        *article,
+                                              GError           **error);
+void        kbd_article_set_language         (KbdArticle        *self,
+                                              const char        *language);
+
 G_END_DECLS

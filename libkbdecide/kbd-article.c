@@ -821,6 +821,7 @@ kbd_article_finalize (GObject *object)
   g_free (self->filename);
   g_free (self->display_name);
   g_free (self->content_hash);
+  g_clear_pointer (&self->source, g_bytes_unref);
   g_free (self->id);
   g_free (self->language);
   g_free (self->title);
@@ -1251,30 +1252,125 @@ kbd_article_get_nodes (KbdArticle *self,
 }
 
 static void
-emit_string (KbdStringFunc  func,
-             gpointer       user_data,
-             const char    *text,
-             const char    *format,
-             ...) G_GNUC_PRINTF (4, 5);
+emit_slot (KbdStringSlotFunc   func,
+           gpointer            user_data,
+           char              **slot,
+           gboolean            multiline,
+           guint               line,
+           const char         *format,
+           ...) G_GNUC_PRINTF (6, 7);
 
 static void
-emit_string (KbdStringFunc  func,
-             gpointer       user_data,
-             const char    *text,
-             const char    *format,
-             ...)
+emit_slot (KbdStringSlotFunc   func,
+           gpointer            user_data,
+           char              **slot,
+           gboolean            multiline,
+           guint               line,
+           const char         *format,
+           ...)
 {
   g_autofree char *string_id = NULL;
   va_list args;
 
-  if (text == NULL)
+  if (*slot == NULL)
     return;
 
   va_start (args, format);
   string_id = g_strdup_vprintf (format, args);
   va_end (args);
 
-  func (string_id, text, user_data);
+  func (string_id, slot, multiline, line, user_data);
+}
+
+/* The one list of an article's user-visible strings and their ids (see
+ * docs/kb-format.md): kbd_article_foreach_string() reads it, translations
+ * write through it into a private copy of the article. */
+void
+kbd_article_foreach_string_slot (KbdArticle        *self,
+                                 KbdStringSlotFunc  func,
+                                 gpointer           user_data)
+{
+  emit_slot (func, user_data, &self->title, FALSE, 0, "article.title");
+  emit_slot (func, user_data, &self->summary, TRUE, 0, "article.summary");
+
+  for (guint i = 0; i < self->see_also->len; i++)
+    {
+      KbdReference *ref = g_ptr_array_index (self->see_also, i);
+      emit_slot (func, user_data, &ref->title, FALSE, 0, "see_also.%s.title", ref->id);
+    }
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      KbdNode *node = g_ptr_array_index (self->nodes, i);
+      guint line = node->line;
+
+      switch (node->kind)
+        {
+        case KBD_NODE_QUESTION:
+          emit_slot (func, user_data, &node->prompt, FALSE, line, "node.%s.prompt", node->id);
+          emit_slot (func, user_data, &node->help, TRUE, line, "node.%s.help", node->id);
+          for (guint a = 0; a < node->n_answers; a++)
+            {
+              KbdAnswer *answer = node->answers[a];
+
+              emit_slot (func, user_data, &answer->label, FALSE, line,
+                         "node.%s.answer.%s.label", node->id, answer->id);
+              emit_slot (func, user_data, &answer->help, TRUE, line,
+                         "node.%s.answer.%s.help", node->id, answer->id);
+            }
+          break;
+
+        case KBD_NODE_PROCEDURE:
+          emit_slot (func, user_data, &node->title, FALSE, line, "node.%s.title", node->id);
+          emit_slot (func, user_data, &node->intro, TRUE, line, "node.%s.intro", node->id);
+          for (guint k = 0; k < node->n_steps; k++)
+            {
+              KbdStep *step = node->steps[k];
+
+              emit_slot (func, user_data, &step->text, TRUE, line,
+                         "node.%s.step.%s.text", node->id, step->id);
+              for (guint j = 0; j < step->n_substeps; j++)
+                emit_slot (func, user_data, &step->substeps[j]->text, TRUE, line,
+                           "node.%s.step.%s.substep.%s.text",
+                           node->id, step->id, step->substeps[j]->id);
+              for (guint j = 0; j < step->n_callouts; j++)
+                emit_slot (func, user_data, &step->callouts[j]->text, TRUE, line,
+                           "node.%s.step.%s.callout.%s.text",
+                           node->id, step->id, step->callouts[j]->id);
+            }
+          break;
+
+        case KBD_NODE_OUTCOME:
+          emit_slot (func, user_data, &node->title, FALSE, line, "node.%s.title", node->id);
+          emit_slot (func, user_data, &node->text, TRUE, line, "node.%s.text", node->id);
+          emit_slot (func, user_data, &node->contact, FALSE, line,
+                     "node.%s.escalation.contact", node->id);
+          emit_slot (func, user_data, &node->handover, TRUE, line,
+                     "node.%s.escalation.handover", node->id);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+typedef struct
+{
+  KbdStringFunc func;
+  gpointer user_data;
+} ForeachString;
+
+static void
+foreach_string_cb (const char  *string_id,
+                   char       **slot,
+                   gboolean     multiline,
+                   guint        line,
+                   gpointer     user_data)
+{
+  ForeachString *data = user_data;
+
+  data->func (string_id, *slot, data->user_data);
 }
 
 /**
@@ -1292,69 +1388,19 @@ kbd_article_foreach_string (KbdArticle    *self,
                             KbdStringFunc  func,
                             gpointer       user_data)
 {
+  ForeachString data = { func, user_data };
+
   g_return_if_fail (KBD_IS_ARTICLE (self));
   g_return_if_fail (func != NULL);
 
-  emit_string (func, user_data, self->title, "article.title");
-  emit_string (func, user_data, self->summary, "article.summary");
+  kbd_article_foreach_string_slot (self, foreach_string_cb, &data);
+}
 
-  for (guint i = 0; i < self->see_also->len; i++)
-    {
-      KbdReference *ref = g_ptr_array_index (self->see_also, i);
-      emit_string (func, user_data, ref->title, "see_also.%s.title", ref->id);
-    }
-
-  for (guint i = 0; i < self->nodes->len; i++)
-    {
-      KbdNode *node = g_ptr_array_index (self->nodes, i);
-
-      switch (node->kind)
-        {
-        case KBD_NODE_QUESTION:
-          emit_string (func, user_data, node->prompt, "node.%s.prompt", node->id);
-          emit_string (func, user_data, node->help, "node.%s.help", node->id);
-          for (guint a = 0; a < node->n_answers; a++)
-            {
-              KbdAnswer *answer = node->answers[a];
-
-              emit_string (func, user_data, answer->label,
-                           "node.%s.answer.%s.label", node->id, answer->id);
-              emit_string (func, user_data, answer->help,
-                           "node.%s.answer.%s.help", node->id, answer->id);
-            }
-          break;
-
-        case KBD_NODE_PROCEDURE:
-          emit_string (func, user_data, node->title, "node.%s.title", node->id);
-          emit_string (func, user_data, node->intro, "node.%s.intro", node->id);
-          for (guint s = 0; s < node->n_steps; s++)
-            {
-              KbdStep *step = node->steps[s];
-
-              emit_string (func, user_data, step->text,
-                           "node.%s.step.%s.text", node->id, step->id);
-              for (guint k = 0; k < step->n_substeps; k++)
-                emit_string (func, user_data, step->substeps[k]->text,
-                             "node.%s.step.%s.substep.%s.text",
-                             node->id, step->id, step->substeps[k]->id);
-              for (guint k = 0; k < step->n_callouts; k++)
-                emit_string (func, user_data, step->callouts[k]->text,
-                             "node.%s.step.%s.callout.%s.text",
-                             node->id, step->id, step->callouts[k]->id);
-            }
-          break;
-
-        case KBD_NODE_OUTCOME:
-          emit_string (func, user_data, node->title, "node.%s.title", node->id);
-          emit_string (func, user_data, node->text, "node.%s.text", node->id);
-          emit_string (func, user_data, node->contact,
-                       "node.%s.escalation.contact", node->id);
-          emit_string (func, user_data, node->handover,
-                       "node.%s.escalation.handover", node->id);
-          break;
-
-        default:
-          g_assert_not_reached ();
-        }
-    }
+/* A translation is the same article in another language. */
+void
+kbd_article_set_language (KbdArticle *self,
+                          const char *language)
+{
+  g_free (self->language);
+  self->language = g_strdup (language);
 }
