@@ -86,7 +86,28 @@ kbd_cli_open_article (KbdCli        *cli,
     {
       kbd_cli_print_error (error->message);
       *exit_code = KBD_CLI_EXIT_NOT_LOADED;
+      return NULL;
     }
+
+  /* In the language asked for, or the user's, where a translation exists. */
+  {
+    const char *one[] = { cli->language, NULL };
+    g_autoptr(GPtrArray) diagnostics = NULL;
+    KbdArticle *shown = kbd_article_new_for_languages (article, cli->language != NULL ? one : NULL,
+                                                       &diagnostics);
+
+    for (guint i = 0; i < diagnostics->len; i++)
+      {
+        KbdDiagnostic *diagnostic = g_ptr_array_index (diagnostics, i);
+
+        /* Untranslated strings are for translators (validate --lang);
+         * a translation that cannot be read at all is worth a word. */
+        if (g_str_equal (kbd_diagnostic_get_code (diagnostic), "translation-unreadable"))
+          kbd_cli_print_error (kbd_diagnostic_get_message (diagnostic));
+      }
+    g_object_unref (article);
+    article = shown;
+  }
   return article;
 }
 

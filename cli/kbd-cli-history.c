@@ -397,6 +397,9 @@ history_resume (KbdCli     *cli,
       return KBD_CLI_EXIT_NOT_LOADED;
     }
 
+  /* In the language the session ran in. */
+  g_free (cli->language);
+  cli->language = g_strdup (kbd_session_record_get_language (record));
   article = kbd_cli_open_article (cli, kbd_session_record_get_article_id (record), &exit_code);
   if (article == NULL)
     return exit_code;

@@ -29,6 +29,7 @@ typedef struct
   gboolean color;
   guint width;          /* 0: do not wrap */
   char **kb_dirs;
+  char *language;       /* --lang; NULL: the user's languages, "C": the original */
 } KbdCli;
 
 void            kbd_cli_print_error      (const char          *message);
@@ -64,5 +65,14 @@ int             kbd_cli_command_run      (KbdCli              *cli,
 int             kbd_cli_command_history  (KbdCli              *cli,
                                           int                  argc,
                                           char               **argv);
+int             kbd_cli_command_i18n     (KbdCli              *cli,
+                                          int                  argc,
+                                          char               **argv);
+
+/* The --lang option of the commands that show an article. */
+#define KBD_CLI_LANGUAGE_ENTRY(cli) \
+  { "lang", 0, 0, G_OPTION_ARG_STRING, &(cli)->language, \
+    N_("Show the article in LANGUAGE, a tag such as “de” (default: the user’s language; “C”: the original)"), \
+    N_("LANGUAGE") }
 
 G_END_DECLS

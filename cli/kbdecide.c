@@ -49,9 +49,13 @@ command_validate (KbdCli  *cli,
 {
   gboolean json = FALSE;
   gboolean quiet = FALSE;
+  g_autofree char *language = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the diagnostics as JSON"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print nothing for files without problems"), NULL },
+    { "lang", 0, 0, G_OPTION_ARG_STRING, &language,
+      N_("Check the article’s translation into LANGUAGE instead: missing, stale and unusable strings"),
+      N_("LANGUAGE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -125,7 +129,36 @@ command_validate (KbdCli  *cli,
           continue;
         }
 
-      diagnostics = kbd_article_validate (article);
+      if (language != NULL)
+        {
+          g_autofree char *po = kbd_article_find_translation (article, language);
+          g_autoptr(KbdArticle) translated = NULL;
+
+          if (po == NULL)
+            {
+              g_autofree char *message = g_strdup_printf (_("%s: no translation into “%s” next to the article"),
+                                                          argv[i], language);
+              n_errors++;
+              if (json)
+                add_diagnostic_json (builder, argv[i], "error", "translation-not-found", NULL, 0, 0, message);
+              else
+                g_print ("%s: %s: %s [%s]\n", argv[i], _("error"), message, "translation-not-found");
+              continue;
+            }
+          translated = kbd_article_translate_file (article, po, &diagnostics, &error);
+          if (translated == NULL)
+            {
+              n_errors++;
+              if (json)
+                add_diagnostic_json (builder, po, "error", "translation-unreadable", NULL, 0, 0, error->message);
+              else
+                g_print ("%s: %s [%s]\n", _("error"), error->message, "translation-unreadable");
+              continue;
+            }
+        }
+      else
+        diagnostics = kbd_article_validate (article);
+
       for (guint d = 0; d < diagnostics->len; d++)
         {
           KbdDiagnostic *diagnostic = g_ptr_array_index (diagnostics, d);
@@ -189,6 +222,7 @@ command_show (KbdCli  *cli,
   const GOptionEntry entries[] = {
     { "kb-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &kb_dirs,
       N_("Also look for articles in DIR"), N_("DIR") },
+    KBD_CLI_LANGUAGE_ENTRY (cli),
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -390,6 +424,7 @@ static const Command commands[] = {
   { "export", command_export, N_("Export an article as dot, mermaid, markdown, text or strings") },
   { "list", command_list, N_("List the articles on the search path") },
   { "history", kbd_cli_command_history, N_("List, search, export, resume and delete recorded sessions") },
+  { "i18n", kbd_cli_command_i18n, N_("Extract, update and count article translations") },
 };
 
 static void

@@ -59,8 +59,8 @@ kbd_is_article_id (const char *id)
   return len <= KBD_MAX_ID_BYTES;
 }
 
-static gboolean
-is_language_tag (const char *tag)
+gboolean
+kbd_is_language_tag (const char *tag)
 {
   g_auto(GStrv) parts = NULL;
   gsize len;
@@ -193,7 +193,7 @@ read_string_value (Loader             *loader,
       break;
 
     case TEXT_LANGUAGE:
-      if (!is_language_tag (str))
+      if (!kbd_is_language_tag (str))
         return kbd_json_reader_fail (loader, value->line, value->column, path, KBD_ERROR_INVALID_VALUE,
                         _("“%s” is not a language tag such as “en” or “pt-BR”"), str);
       break;

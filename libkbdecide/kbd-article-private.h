@@ -2,6 +2,7 @@
 #pragma once
 
 #include "kbd-article.h"
+#include "kbd-diagnostic.h"
 
 G_BEGIN_DECLS
 
@@ -102,6 +103,7 @@ GBytes   *kbd_read_regular_file   (const char  *filename,
 
 gboolean  kbd_is_stable_id        (const char  *id);
 gboolean  kbd_is_article_id       (const char  *id);
+gboolean  kbd_is_language_tag     (const char  *tag);
 char     *kbd_normalize_article_id (const char *id);
 
 gboolean  kbd_check_article_text  (const char  *str,
@@ -124,6 +126,14 @@ void        kbd_article_foreach_string_slot  (KbdArticle        *self,
                                               gpointer           user_data);
 KbdArticle *kbd_article_copy_for_translation (KbdArticle        *article,
                                               GError           **error);
+KbdDiagnostic *kbd_diagnostic_new_take (KbdSeverity  severity,
+                                        const char  *code,
+                                        const char  *node_id,
+                                        const char  *file,
+                                        guint        line,
+                                        guint        column,
+                                        char        *message);
+
 void        kbd_article_set_language         (KbdArticle        *self,
                                               const char        *language);
 

@@ -206,6 +206,29 @@ typedef struct
   GPtrArray *diagnostics;
 } Validator;
 
+/* Makes a diagnostic; @message is taken. */
+KbdDiagnostic *
+kbd_diagnostic_new_take (KbdSeverity  severity,
+                         const char  *code,
+                         const char  *node_id,
+                         const char  *file,
+                         guint        line,
+                         guint        column,
+                         char        *message)
+{
+  KbdDiagnostic *diagnostic = g_new0 (KbdDiagnostic, 1);
+
+  g_atomic_ref_count_init (&diagnostic->ref_count);
+  diagnostic->severity = severity;
+  diagnostic->code = g_strdup (code);
+  diagnostic->node_id = g_strdup (node_id);
+  diagnostic->file = g_strdup (file);
+  diagnostic->line = MAX (line, 1);
+  diagnostic->column = MAX (column, 1);
+  diagnostic->message = message;
+  return diagnostic;
+}
+
 G_GNUC_PRINTF (7, 8)
 static void
 report (Validator   *validator,
@@ -217,22 +240,16 @@ report (Validator   *validator,
         const char  *format,
         ...)
 {
-  KbdDiagnostic *diagnostic = g_new0 (KbdDiagnostic, 1);
+  char *message;
   va_list args;
 
-  g_atomic_ref_count_init (&diagnostic->ref_count);
-  diagnostic->severity = severity;
-  diagnostic->code = g_strdup (code);
-  diagnostic->node_id = g_strdup (node_id);
-  diagnostic->file = g_strdup (validator->article->display_name);
-  diagnostic->line = MAX (line, 1);
-  diagnostic->column = MAX (column, 1);
-
   va_start (args, format);
-  diagnostic->message = g_strdup_vprintf (format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_ptr_array_add (validator->diagnostics, diagnostic);
+  g_ptr_array_add (validator->diagnostics,
+                   kbd_diagnostic_new_take (severity, code, node_id, validator->article->display_name,
+                                            line, column, message));
 }
 
 static gboolean

@@ -13,7 +13,9 @@
 # include "kbd-diagnostic.h"
 # include "kbd-session.h"
 # include "kbd-catalog.h"
+# include "kbd-reference.h"
 # include "kbd-export.h"
 # include "kbd-history.h"
 # include "kbd-history-model.h"
+# include "kbd-translation.h"
 #undef KBDECIDE_INSIDE
