@@ -633,8 +633,9 @@ static const Subcommand subcommands[] = {
 static void
 print_history_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n  kbdecide history [--db FILE] %s\n\n%s\n", _("Usage:"),
-           _("COMMAND [OPTION…] [ARGUMENT…]"), _("Commands:"));
+  /* Translators: FILE and COMMAND are placeholders; “--db” is typed as it is. */
+  fprintf (stream, "%s\n  kbdecide history %s\n\n%s\n", _("Usage:"),
+           _("[--db FILE] COMMAND [OPTION…] [ARGUMENT…]"), _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     fprintf (stream, "  %-8s %s\n", subcommands[i].name, _(subcommands[i].summary));
   fprintf (stream, "\n%s\n", _("The history is $XDG_DATA_HOME/kbdecide/history.db unless --db or $KBDECIDE_HISTORY names another file."));

@@ -70,9 +70,9 @@ int             kbd_cli_command_i18n     (KbdCli              *cli,
                                           char               **argv);
 
 /* The --lang option of the commands that show an article. */
+extern const char kbd_cli_language_help[];
+extern const char kbd_cli_language_arg[];
 #define KBD_CLI_LANGUAGE_ENTRY(cli) \
-  { "lang", 0, 0, G_OPTION_ARG_STRING, &(cli)->language, \
-    N_("Show the article in LANGUAGE, a tag such as “de” (default: the user’s language; “C”: the original)"), \
-    N_("LANGUAGE") }
+  { "lang", 0, 0, G_OPTION_ARG_STRING, &(cli)->language, kbd_cli_language_help, kbd_cli_language_arg }
 
 G_END_DECLS

@@ -447,7 +447,8 @@ main (int    argc,
   KbdCli cli = { 0 };
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* KBDECIDE_LOCALEDIR: the build tree's catalogs, for tests and uninstalled runs. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KBDECIDE_LOCALEDIR") != NULL ? g_getenv ("KBDECIDE_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -275,8 +275,11 @@ find_resumable (KbdWindow *self)
 
 void
 kbd_window_show_article (KbdWindow  *self,
-                         KbdArticle *article)
+                         KbdArticle *source)
 {
+  /* In the technician's language where the article has a translation;
+   * untranslated strings show in the original. */
+  g_autoptr(KbdArticle) article = kbd_article_new_for_languages (source, NULL, NULL);
   g_autofree char *products = join_products (article);
   g_autofree char *title = kbd_text_render (kbd_article_get_title (article), KBD_TEXT_FORMAT_PLAIN);
 
@@ -517,6 +520,14 @@ kbd_window_resume (KbdWindow   *self,
   article = kbd_catalog_load (kbd_application_get_catalog (app), kbd_session_record_get_article_id (record), error);
   if (article == NULL)
     return FALSE;
+  /* Resumed in the language the session ran in. */
+  {
+    const char *languages[] = { kbd_session_record_get_language (record), NULL };
+    KbdArticle *shown = kbd_article_new_for_languages (article, languages[0] != NULL ? languages : NULL, NULL);
+
+    g_object_unref (article);
+    article = shown;
+  }
   session = kbd_history_resume (history, uuid, article, &warnings, error);
   if (session == NULL)
     return FALSE;

@@ -4,7 +4,9 @@
  * KB 312395 to an escalation. Runs on a virtual display. */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "kbd-application.h"
@@ -624,12 +626,94 @@ test_invalid_file (Fixture       *f,
   g_assert_null (strstr (text, "[dangling-target]"));
 }
 
+/* Run with KBD_TEST_LOCALIZED=de (LANGUAGE=de) or =pseudo (a catalog that
+ * wraps every program string in [[…]]): the start page speaks the user's
+ * language, program strings and, in German, the article too. */
+static void
+test_localized_start_page (Fixture       *f,
+                           gconstpointer  data)
+{
+  const char *mode = g_getenv ("KBD_TEST_LOCALIZED");
+  g_autoptr(KbdArticle) article = NULL;
+  g_autoptr(KbdArticle) shown = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *start = NULL;
+  g_auto(GStrv) lines = NULL;
+  KbdWindow *window;
+
+  if (mode == NULL)
+    {
+      g_test_skip ("runs with KBD_TEST_LOCALIZED=de or pseudo");
+      return;
+    }
+
+  /* Translated, with the mnemonic's underline gone as the label shows it. */
+  {
+    g_auto(GStrv) parts = g_strsplit (_("_Start Troubleshooting"), "_", -1);
+    start = g_strjoinv ("", parts);
+  }
+  if (g_str_equal (start, "Start Troubleshooting"))
+    {
+      g_test_skip ("no catalog for this language (the locale may be missing)");
+      return;
+    }
+
+  window = open_window (f);
+  article = load_article ();
+  kbd_window_show_article (window, article);
+  spin ();
+  g_assert_cmpstr (visible_page (window), ==, "start");
+  text = all_text (page_widget (window, "start"));
+  if (strstr (text, start) == NULL)
+    g_error ("“%s” is not on the start page:\n%s", start, text);
+  if (!g_str_equal (mode, "pseudo"))
+    g_assert_null (strstr (text, "Start Troubleshooting"));
+
+  shown = kbd_article_new_for_languages (article, NULL, NULL);
+  if (g_str_equal (mode, "de"))
+    {
+      g_autofree char *title = kbd_text_render (kbd_article_get_title (shown), KBD_TEXT_FORMAT_PLAIN);
+      g_autofree char *title_en = kbd_text_render (kbd_article_get_title (article), KBD_TEXT_FORMAT_PLAIN);
+
+      g_assert_cmpstr (kbd_article_get_language (shown), ==, "de");
+      g_assert_nonnull (strstr (text, title));
+      g_assert_null (strstr (text, title_en));
+      return;
+    }
+
+  /* Pseudo: every label is a wrapped program string or article text. */
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      g_autofree char *summary = kbd_text_render (kbd_article_get_summary (shown), KBD_TEXT_FORMAT_PLAIN);
+      g_autofree char *title = kbd_text_render (kbd_article_get_title (shown), KBD_TEXT_FORMAT_PLAIN);
+      gboolean has_letters = FALSE;
+
+      for (const char *p = line; *p != '\0'; p++)
+        has_letters |= g_ascii_isalpha (*p);
+      if (!has_letters || strstr (line, "[[") != NULL)
+        continue;
+      if (g_str_equal (line, kbd_article_get_id (shown)) || g_str_equal (line, title) ||
+          g_str_equal (line, summary) || strstr (line, "Exchange") != NULL)
+        continue;
+      g_error ("the start page shows “%s”, which did not go through gettext", line);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* gtk_test_init() sets an English locale; the localized runs want the
+   * one from their environment. */
+  if (g_getenv ("KBD_TEST_LOCALIZED") != NULL)
+    setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KBDECIDE_LOCALEDIR") != NULL ? g_getenv ("KBDECIDE_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   g_test_add_func ("/Kbd/Gui/question-page", test_question_page);
   g_test_add_func ("/Kbd/Gui/path-revisit", test_path_revisit);
@@ -644,6 +728,8 @@ main (int    argc,
               test_history_search, fixture_tear_down);
   g_test_add ("/Kbd/Gui/window/invalid-file-shows-diagnostics", Fixture, NULL, fixture_set_up,
               test_invalid_file, fixture_tear_down);
+  g_test_add ("/Kbd/Gui/window/localized-start-page", Fixture, NULL, fixture_set_up,
+              test_localized_start_page, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
  * through KbdSession and through `kbdecide run --answers`. */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include "kbdecide.h"
@@ -136,6 +137,73 @@ check_walk (gconstpointer data)
       g_assert_nonnull (strstr (contact, "Microsoft Product Support Services"));
       g_assert_nonnull (strstr (summary, contact));
     }
+}
+
+/* The German edition through the CLI, as a technician with a German
+ * desktop runs it: the same answers reach the same outcome, and what is
+ * printed is the German article and German program text. */
+static void
+check_walk_cli_german (gconstpointer data)
+{
+  const Walk *w = data;
+  g_autofree char *path = article_path ();
+  g_autofree char *po = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.de.po", NULL);
+  g_autoptr(KbdArticle) article = load_article ();
+  g_autoptr(KbdArticle) german = NULL;
+  g_autoptr(GPtrArray) diagnostics = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *outcome_id = g_strdup_printf ("(%s)", w->outcome);
+  g_autofree char *title_de = NULL;
+  g_autofree char *title_en = NULL;
+  g_autofree char *first_label = NULL;
+  const char *cli = g_getenv ("KBDECIDE_CLI");
+  const char *argv[] = { cli, "run", "--no-history", "--answers", w->answers, path, NULL };
+  char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  gboolean have_locale = setlocale (LC_ALL, "de_DE.UTF-8") != NULL;
+  KbdNode *applies;
+  int status = 0;
+
+  setlocale (LC_ALL, saved);
+  g_free (saved);
+  if (!have_locale || !g_file_test (po, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip (!have_locale ? "the de_DE.UTF-8 locale is not installed" : "no German translation");
+      return;
+    }
+
+  german = kbd_article_translate_file (article, po, &diagnostics, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (diagnostics->len, ==, 0);
+  title_de = kbd_text_render (kbd_node_get_title (kbd_article_get_node (german, w->outcome)), KBD_TEXT_FORMAT_PLAIN);
+  title_en = kbd_text_render (kbd_node_get_title (kbd_article_get_node (article, w->outcome)), KBD_TEXT_FORMAT_PLAIN);
+  /* The label of the first answer given, as the German article has it. */
+  applies = kbd_article_get_start_node (german);
+  {
+    g_autofree char *first_id = g_strndup (w->answers, strcspn (w->answers, ","));
+
+    first_label = kbd_text_render (kbd_answer_get_label (kbd_node_find_answer (applies, first_id)),
+                                   KBD_TEXT_FORMAT_PLAIN);
+  }
+  g_assert_cmpstr (title_de, !=, title_en);
+
+  env = g_environ_setenv (env, "LC_ALL", "de_DE.UTF-8", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", "de", TRUE);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+
+  /* The same outcome, shown in German … */
+  g_assert_nonnull (strstr (out, outcome_id));
+  g_assert_nonnull (strstr (out, title_de));
+  g_assert_null (strstr (out, title_en));
+  g_assert_nonnull (strstr (out, first_label));
+  /* … with the program's own words in German too. */
+  g_assert_null (strstr (out, "Outcome:"));
 }
 
 static void
@@ -473,6 +541,9 @@ main (int    argc,
 
           g_test_add_data_func (session_path, &walks[i], check_walk);
           g_test_add_data_func (cli_path, &walks[i], check_walk_cli);
+          g_free (cli_path);
+          cli_path = g_strdup_printf ("/kb312395/walk/cli-de/%s", walks[i].name);
+          g_test_add_data_func (cli_path, &walks[i], check_walk_cli_german);
         }
     }
 
