@@ -4,6 +4,7 @@
 #include <locale.h>
 
 #include "kbd-error.h"
+#include "kbd-messages-private.h"
 #include "kbd-private.h"
 
 /**
@@ -24,7 +25,7 @@ kbd_i18n_init (void)
 
   if (g_once_init_enter (&initialized))
     {
-      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KBDECIDE_LOCALEDIR") != NULL ? g_getenv ("KBDECIDE_LOCALEDIR") : LOCALEDIR);
+      bindtextdomain (GETTEXT_PACKAGE, kbd_i18n_localedir ());
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       g_once_init_leave (&initialized, 1);
     }

@@ -7,6 +7,7 @@
 
 #include "kbd-event-private.h"
 #include "kbd-history-store-private.h"
+#include "kbd-messages-private.h"
 #include "kbd-private.h"
 #include "kbd-text.h"
 #include "kbd-transcript-private.h"
@@ -25,29 +26,35 @@ format_time (gint64 usec)
   return g_date_time_format (time, "%Y-%m-%d %H:%M:%S UTC");
 }
 
-static const char *
-outcome_label (KbdOutcomeResult result)
-{
-  switch (result)
-    {
-    case KBD_OUTCOME_RESOLVED:
-      return _("Resolved");
-    case KBD_OUTCOME_ESCALATE:
-      return _("Escalated");
-    case KBD_OUTCOME_NOT_APPLICABLE:
-      return _("Not applicable");
-    case KBD_OUTCOME_NONE:
-    default:
-      return _("Unfinished");
-    }
-}
-
 typedef struct
 {
   GString *out;
   KbdTranscriptFormat format;
   KbdTextFormat text_format;
+  KbdMessages *messages;  /* the session's language, or NULL: the program's */
 } Writer;
+
+/* A program message in the session's language. */
+#define T(msgid) (writer->messages != NULL ? kbd_messages_lookup (writer->messages, msgid) : _(msgid))
+
+static const char *
+outcome_label (Writer           *writer,
+               KbdOutcomeResult  result)
+{
+  switch (result)
+    {
+    case KBD_OUTCOME_RESOLVED:
+      return T (N_("Resolved"));
+    case KBD_OUTCOME_ESCALATE:
+      return T (N_("Escalated"));
+    case KBD_OUTCOME_NOT_APPLICABLE:
+      return T (N_("Not applicable"));
+    case KBD_OUTCOME_NONE:
+    default:
+      return T (N_("Unfinished"));
+    }
+}
+
 
 /* Article text (labels, titles) keeps its inline marks until here. */
 static char *
@@ -80,51 +87,51 @@ describe_event (Writer   *writer,
   switch (event->kind)
     {
     case KBD_EVENT_START:
-      g_string_append_printf (line, _("Started at: %s"), title);
+      g_string_append_printf (line, T (N_("Started at: %s")), title);
       break;
     case KBD_EVENT_ANSWER:
       {
         g_autofree char *label = article_text (writer, event->label);
         /* Translators: a question, the answer given, the seconds spent */
-        g_string_append_printf (line, _("%s → %s (%.0f s)"), title, label, event->seconds);
+        g_string_append_printf (line, T (N_("%s → %s (%.0f s)")), title, label, event->seconds);
       }
       break;
     case KBD_EVENT_ADVANCE:
-      g_string_append_printf (line, _("Done: %s (%.0f s)"), title, event->seconds);
+      g_string_append_printf (line, T (N_("Done: %s (%.0f s)")), title, event->seconds);
       break;
     case KBD_EVENT_BACK:
-      g_string_append_printf (line, _("Went back from: %s"), title);
+      g_string_append_printf (line, T (N_("Went back from: %s")), title);
       break;
     case KBD_EVENT_REVISIT:
-      g_string_append_printf (line, _("Went back to change the answer to: %s"), title);
+      g_string_append_printf (line, T (N_("Went back to change the answer to: %s")), title);
       break;
     case KBD_EVENT_STEP:
       {
         g_autofree char *step = article_text (writer, event->label != NULL ? event->label
                                                                            : event->step_id);
-        g_string_append_printf (line, event->done ? _("Step done: %s") : _("Step not done: %s"),
+        g_string_append_printf (line, event->done ? T (N_("Step done: %s")) : T (N_("Step not done: %s")),
                                 step);
       }
       break;
     case KBD_EVENT_NOTE:
       {
         g_autofree char *note = typed_text (writer, event->text);
-        g_string_append_printf (line, _("Note: %s"), note);
+        g_string_append_printf (line, T (N_("Note: %s")), note);
       }
       break;
     case KBD_EVENT_RESTART:
-      g_string_append (line, _("Restarted from the beginning"));
+      g_string_append (line, T (N_("Restarted from the beginning")));
       break;
     case KBD_EVENT_FINISH:
       {
         g_autofree char *outcome = article_text (writer, event->label != NULL ? event->label
                                                                               : event->node_id);
-        g_string_append_printf (line, _("Outcome: %s (%s)"), outcome, outcome_label (event->result));
+        g_string_append_printf (line, T (N_("Outcome: %s (%s)")), outcome, outcome_label (writer, event->result));
         if (event->text != NULL)
           {
             g_autofree char *contact = article_text (writer, event->text);
             g_string_append (line, "; ");
-            g_string_append_printf (line, _("escalate to: %s"), contact);
+            g_string_append_printf (line, T (N_("escalate to: %s")), contact);
           }
       }
       break;
@@ -165,12 +172,15 @@ build_document (KbdSessionRecord    *record,
                 GPtrArray           *events,
                 KbdTranscriptFormat  format)
 {
-  Writer writer = { g_string_new (NULL), format,
-                    format == KBD_TRANSCRIPT_HTML ? KBD_TEXT_FORMAT_HTML
-                    : format == KBD_TRANSCRIPT_MARKDOWN ? KBD_TEXT_FORMAT_MARKDOWN
-                    : KBD_TEXT_FORMAT_PLAIN };
-  GString *out = writer.out;
-  g_autofree char *title = typed_text (&writer, kbd_session_record_get_article_title (record));
+  g_autoptr(KbdMessages) messages = kbd_messages_load (kbd_session_record_get_language (record));
+  Writer w = { g_string_new (NULL), format,
+               format == KBD_TRANSCRIPT_HTML ? KBD_TEXT_FORMAT_HTML
+               : format == KBD_TRANSCRIPT_MARKDOWN ? KBD_TEXT_FORMAT_MARKDOWN
+               : KBD_TEXT_FORMAT_PLAIN,
+               messages };
+  Writer *writer = &w;
+  GString *out = w.out;
+  g_autofree char *title = typed_text (writer, kbd_session_record_get_article_title (record));
   g_autofree char *started = format_time (kbd_session_record_get_started_at (record));
   g_autofree char *updated = format_time (kbd_session_record_get_updated_at (record));
   g_autofree char *heading = g_strdup_printf ("%s: %s", kbd_session_record_get_article_id (record), title);
@@ -193,26 +203,26 @@ build_document (KbdSessionRecord    *record,
       break;
     }
 
-  write_field (&writer, _("Session:"), kbd_session_record_get_uuid (record));
-  write_field (&writer, _("Ticket:"), kbd_session_record_get_ticket (record));
-  write_field (&writer, _("Technician:"), kbd_session_record_get_technician (record));
-  write_field (&writer, _("Language:"), kbd_session_record_get_language (record));
-  write_field (&writer, _("Started:"), started);
-  write_field (&writer, _("Last activity:"), updated);
-  write_field (&writer, _("Result:"), outcome_label (kbd_session_record_get_outcome (record)));
+  write_field (writer, T (N_("Session:")), kbd_session_record_get_uuid (record));
+  write_field (writer, T (N_("Ticket:")), kbd_session_record_get_ticket (record));
+  write_field (writer, T (N_("Technician:")), kbd_session_record_get_technician (record));
+  write_field (writer, T (N_("Language:")), kbd_session_record_get_language (record));
+  write_field (writer, T (N_("Started:")), started);
+  write_field (writer, T (N_("Last activity:")), updated);
+  write_field (writer, T (N_("Result:")), outcome_label (writer, kbd_session_record_get_outcome (record)));
 
   switch (format)
     {
     case KBD_TRANSCRIPT_MARKDOWN:
-      g_string_append_printf (out, "\n## %s\n\n", _("What happened"));
+      g_string_append_printf (out, "\n## %s\n\n", T (N_("What happened")));
       break;
     case KBD_TRANSCRIPT_HTML:
-      g_string_append_printf (out, "</table>\n<h2>%s</h2>\n<ol>\n", _("What happened"));
+      g_string_append_printf (out, "</table>\n<h2>%s</h2>\n<ol>\n", T (N_("What happened")));
       break;
     case KBD_TRANSCRIPT_TEXT:
     case KBD_TRANSCRIPT_JSON:
     default:
-      g_string_append_printf (out, "\n%s\n", _("What happened:"));
+      g_string_append_printf (out, "\n%s\n", T (N_("What happened:")));
       break;
     }
 
@@ -222,7 +232,7 @@ build_document (KbdSessionRecord    *record,
       g_autoptr(GString) line = g_string_new (NULL);
       g_autofree char *time = format_time (event->time);
 
-      describe_event (&writer, event, line);
+      describe_event (writer, event, line);
       switch (format)
         {
         case KBD_TRANSCRIPT_MARKDOWN:

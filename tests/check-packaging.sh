@@ -59,12 +59,31 @@ run_check() {
     fi
 }
 
-echo "1..3"
+# Every language of po/LINGUAS is merged into the desktop file and the
+# metainfo (i18n.merge_file).
+check_translations() {
+    local linguas lang missing=""
+    linguas="$(dirname "$schema_dir")/../po/LINGUAS"
+    for lang in $(grep -v '^#' "$linguas"); do
+        grep -q "^Comment\[$lang\]=" "$desktop_file" || missing="$missing desktop:$lang"
+        grep -q "xml:lang=\"$lang\"" "$metainfo_file" || missing="$missing metainfo:$lang"
+    done
+    if [ -z "$missing" ]; then
+        echo "ok 4 - translations merged into the desktop file and metainfo"
+    else
+        echo "not ok 4 - translations merged into the desktop file and metainfo"
+        diag "missing:$missing"
+        failed=1
+    fi
+}
+
+echo "1..4"
 run_check desktop-file-validate desktop-file-validate no \
     desktop-file-validate "$desktop_file"
 run_check "appstreamcli validate" appstreamcli yes \
     appstreamcli validate --no-net --explain "$metainfo_file"
 run_check "glib-compile-schemas" glib-compile-schemas no \
     glib-compile-schemas --strict --dry-run "$schema_dir"
+check_translations
 
 exit "$failed"

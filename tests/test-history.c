@@ -889,6 +889,68 @@ test_disk_full_keeps_and_retries (Fixture       *f,
   }
 }
 
+/* A transcript is written in the language its session ran in, whatever the
+ * exporting program's language: the German walk's transcript has German
+ * headings (as po/de.po has them), an English walk's English ones. */
+static void
+test_transcript_in_session_language (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *po_path = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.de.po", NULL);
+  g_autofree char *program_po = g_build_filename (KBD_TEST_SRCDIR, "..", "po", "de.po", NULL);
+  g_autofree char *mo = g_build_filename (g_getenv ("KBDECIDE_LOCALEDIR") != NULL ? g_getenv ("KBDECIDE_LOCALEDIR") : "",
+                                          "de", "LC_MESSAGES", "kbdecide.mo", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdArticle) german = NULL;
+  g_autoptr(KbdSession) session_de = NULL;
+  g_autoptr(KbdSession) session_en = NULL;
+  g_autoptr(KbdSessionRecord) record = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *markdown_de = NULL;
+  g_autofree char *markdown_en = NULL;
+  g_autofree char *text_de = NULL;
+  gsize len;
+
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the German catalog is not built (KBDECIDE_LOCALEDIR)");
+      return;
+    }
+  g_assert_true (g_file_get_contents (program_po, &contents, &len, &error));
+  {
+    g_autoptr(GRegex) regex = g_regex_new ("\nmsgid \"What happened\"\nmsgstr \"([^\"]+)\"", 0, 0, NULL);
+    g_autoptr(GMatchInfo) match = NULL;
+
+    g_assert_true (g_regex_match (regex, contents, 0, &match));
+    heading = g_match_info_fetch (match, 1);
+  }
+  g_assert_cmpstr (heading, !=, "What happened");
+
+  german = kbd_article_translate_file (f->article, po_path, NULL, &error);
+  g_assert_no_error (error);
+  session_de = walk_escalation (history, german, "INC-DE", NULL);
+  session_en = walk_escalation (history, f->article, "INC-EN", NULL);
+  g_assert_true (kbd_history_flush (history, &error));
+
+  record = kbd_history_get_session (history, kbd_session_get_uuid (session_de), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kbd_session_record_get_language (record), ==, "de");
+
+  markdown_de = kbd_history_export (history, kbd_session_get_uuid (session_de), KBD_TRANSCRIPT_MARKDOWN, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (markdown_de, heading));
+  g_assert_null (strstr (markdown_de, "What happened"));
+  text_de = kbd_history_export (history, kbd_session_get_uuid (session_de), KBD_TRANSCRIPT_TEXT, &error);
+  g_assert_null (strstr (text_de, "Technician:"));
+
+  markdown_en = kbd_history_export (history, kbd_session_get_uuid (session_en), KBD_TRANSCRIPT_MARKDOWN, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (markdown_en, "What happened"));
+  g_assert_null (strstr (markdown_en, heading));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -897,6 +959,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add ("/Kbd/History/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("creates-private-files", test_creates_private_files);
+  ADD ("transcript-in-session-language", test_transcript_in_session_language);
   ADD ("records-every-event", test_records_every_event);
   ADD ("resume-restores-exactly", test_resume_restores_exactly);
   ADD ("attach-twice-stores-once", test_attach_twice_stores_once);
