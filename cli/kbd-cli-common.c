@@ -67,7 +67,7 @@ looks_like_file (const char *arg)
 /* An argument is a file when it looks like one, otherwise an article id
  * looked up on the search path. */
 const char kbd_cli_language_help[] =
-  N_("Show the article in LANGUAGE, a tag such as “de” (default: the user’s language; “C”: the original)");
+  N_("Article language such as “de” (default: yours; “C”: the original)");
 const char kbd_cli_language_arg[] = N_("LANGUAGE");
 
 KbdArticle *

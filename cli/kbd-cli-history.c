@@ -633,8 +633,8 @@ static const Subcommand subcommands[] = {
 static void
 print_history_usage (FILE *stream)
 {
-  /* Translators: FILE and COMMAND are placeholders; “--db” is typed as it is. */
   fprintf (stream, "%s\n  kbdecide history %s\n\n%s\n", _("Usage:"),
+           /* Translators: FILE and COMMAND are placeholders; “--db” is typed as it is. */
            _("[--db FILE] COMMAND [OPTION…] [ARGUMENT…]"), _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     fprintf (stream, "  %-8s %s\n", subcommands[i].name, _(subcommands[i].summary));

@@ -14,11 +14,11 @@
 static void
 print_i18n_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n  kbdecide i18n %s\n\n%s\n", _("Usage:"), _("COMMAND [OPTION…] ARTICLE [FILE…]"),
+  fprintf (stream, "%s\n  kbdecide i18n %s\n\n%s\n", _("Usage:"), _("COMMAND [OPTION…] ARTICLE [TRANSLATION.po…]"),
            _("Commands:"));
   fprintf (stream, "  %-8s %s\n", "extract", _("Write the translation template (.pot) of an article"));
   fprintf (stream, "  %-8s %s\n", "update", _("Bring a translation (.po) up to date with its article"));
-  fprintf (stream, "  %-8s %s\n", "stats", _("Count translated, stale and missing strings per language"));
+  fprintf (stream, "  %-8s %s\n", "stats", _("Count translated, stale, missing and unusable strings"));
 }
 
 static gboolean
@@ -199,7 +199,7 @@ i18n_stats (KbdCli  *cli,
   };
   g_autoptr(GOptionContext) context =
     kbd_cli_command_context (_("ARTICLE [TRANSLATION.po…]"),
-                             _("Count translated, stale and missing strings of an article's translations "
+                             _("Count translated, stale, missing and unusable strings of an article’s translations "
                                "(by default, every translation next to the article)."),
                              entries);
   g_autoptr(KbdArticle) article = NULL;

@@ -54,7 +54,7 @@ command_validate (KbdCli  *cli,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the diagnostics as JSON"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print nothing for files without problems"), NULL },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &language,
-      N_("Check the article’s translation into LANGUAGE instead: missing, stale and unusable strings"),
+      N_("Check the translation into LANGUAGE: missing, stale, unusable strings"),
       N_("LANGUAGE") },
     { NULL }
   };
@@ -136,8 +136,8 @@ command_validate (KbdCli  *cli,
 
           if (po == NULL)
             {
-              g_autofree char *message = g_strdup_printf (_("%s: no translation into “%s” next to the article"),
-                                                          argv[i], language);
+              g_autofree char *message = g_strdup_printf (_("no translation into “%s” next to the article"),
+                                                          language);
               n_errors++;
               if (json)
                 add_diagnostic_json (builder, argv[i], "error", "translation-not-found", NULL, 0, 0, message);

@@ -7,7 +7,8 @@ did not go through gettext.
 
     make-pseudo-locale.py SOURCE_ROOT OUTPUT_DIR
 
-writes OUTPUT_DIR/pseudo/LC_MESSAGES/kbdecide.mo."""
+writes OUTPUT_DIR/pseudo/LC_MESSAGES/kbdecide.mo, and the template the
+catalog was made from as OUTPUT_DIR/kbdecide.pot."""
 
 import os
 import re
@@ -93,6 +94,9 @@ def main():
         target = os.path.join(output, 'pseudo', 'LC_MESSAGES')
         os.makedirs(target, exist_ok=True)
         subprocess.run(['msgfmt', '--check-format', '-o', os.path.join(target, 'kbdecide.mo'), po], check=True)
+        # The template too, for the completeness check of the translations.
+        with open(pot, encoding='utf-8') as src, open(os.path.join(output, 'kbdecide.pot'), 'w', encoding='utf-8') as dst:
+            dst.write(src.read())
     return 0
 
 
