@@ -28,9 +28,11 @@ typedef struct
 {
   char *name;          /* for messages */
   char *header;        /* msgstr of the entry with the empty msgid, or NULL */
+  guint header_line;
   char *header_comments;
   GPtrArray *entries;  /* KbdPoEntry, file order, without the header */
   GHashTable *by_context; /* msgctxt → KbdPoEntry, borrowed */
+  GPtrArray *obsolete; /* KbdPoEntry of the "#~" entries, kept for updates */
 } KbdPoFile;
 
 KbdPoFile  *kbd_po_file_parse            (const char  *data,

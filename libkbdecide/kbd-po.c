@@ -29,6 +29,7 @@ typedef struct
   gboolean present[5];
   Field field;           /* where a continuation line goes */
   GString *comments;
+  GString *obsolete;     /* the "#~" lines without their mark */
   guint line;
   GError **error;
 } Reader;
@@ -51,6 +52,7 @@ kbd_po_file_free (KbdPoFile *po)
     return;
   g_clear_pointer (&po->by_context, g_hash_table_unref);
   g_clear_pointer (&po->entries, g_ptr_array_unref);
+  g_clear_pointer (&po->obsolete, g_ptr_array_unref);
   g_free (po->name);
   g_free (po->header);
   g_free (po->header_comments);
@@ -120,6 +122,7 @@ finish_entry (Reader *reader)
           return fail (reader, KBD_ERROR_DUPLICATE_KEY, _("a second header entry"));
         }
       reader->po->header = g_steal_pointer (&entry->str);
+      reader->po->header_line = entry->line;
       reader->po->header_comments = g_steal_pointer (&entry->comments);
       entry_free (entry);
       return TRUE;
@@ -298,7 +301,15 @@ read_comment (Reader     *reader,
   switch (kind)
     {
     case '~':
-      /* An obsolete entry: kept by tools, never used. */
+      /* An obsolete entry: never used, but kept through updates. */
+      {
+        const char *rest = line + 2;
+
+        if (rest < end && *rest == ' ')
+          rest++;
+        g_string_append_len (reader->obsolete, rest, end - rest);
+        g_string_append_c (reader->obsolete, '\n');
+      }
       reader->field = FIELD_NONE;
       return TRUE;
 
@@ -382,7 +393,7 @@ kbd_po_file_parse (const char  *data,
   if (len > KBD_PO_MAX_FILE_SIZE)
     {
       g_set_error (error, KBD_ERROR, KBD_ERROR_TOO_LARGE,
-                   _("%s: the translation is %lu bytes; at most %d are allowed"),
+                   _("%s:1: the translation is %lu bytes; at most %d are allowed"),
                    name, (unsigned long) len, KBD_PO_MAX_FILE_SIZE);
       return NULL;
     }
@@ -403,6 +414,7 @@ kbd_po_file_parse (const char  *data,
   for (guint i = 0; i < G_N_ELEMENTS (reader.strings); i++)
     reader.strings[i] = g_string_new (NULL);
   reader.comments = g_string_new (NULL);
+  reader.obsolete = g_string_new (NULL);
 
   while (ok && p < end)
     {
@@ -450,7 +462,22 @@ kbd_po_file_parse (const char  *data,
   g_string_free (reader.comments, TRUE);
 
   if (!ok)
-    return NULL;
+    {
+      g_string_free (reader.obsolete, TRUE);
+      return NULL;
+    }
+
+  /* The obsolete entries, read the same way; damaged ones are dropped, as
+   * they are never used. */
+  {
+    g_autoptr(KbdPoFile) old = NULL;
+
+    if (reader.obsolete->len > 0 && strstr (reader.obsolete->str, "#~") == NULL)
+      old = kbd_po_file_parse (reader.obsolete->str, reader.obsolete->len, name, NULL);
+    po->obsolete = old != NULL ? g_steal_pointer (&old->entries)
+                               : g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+    g_string_free (reader.obsolete, TRUE);
+  }
 
   /* Only UTF-8 is read: a file that says otherwise was not converted. */
   {
@@ -461,8 +488,8 @@ kbd_po_file_parse (const char  *data,
         g_ascii_strcasecmp (charset + 8, "CHARSET") != 0)
       {
         g_set_error (error, KBD_ERROR, KBD_ERROR_ENCODING,
-                     _("%s: the header says the file is in %s; only UTF-8 is read"),
-                     name, charset + 8);
+                     _("%s:%u: the header says the file is in %s; only UTF-8 is read"),
+                     name, po->header_line, charset + 8);
         return NULL;
       }
   }

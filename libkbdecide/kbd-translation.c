@@ -368,9 +368,20 @@ kbd_article_new_for_languages (KbdArticle          *self,
       if (path == NULL)
         continue;
 
-      translated = kbd_article_translate_file (self, path, diagnostics, &error);
-      if (translated != NULL)
-        return translated;
+      {
+        g_autoptr(GPtrArray) found = NULL;
+
+        translated = kbd_article_translate_file (self, path, diagnostics != NULL ? &found : NULL, &error);
+        if (translated != NULL)
+          {
+            if (diagnostics != NULL)
+              {
+                g_ptr_array_unref (*diagnostics);
+                *diagnostics = g_steal_pointer (&found);
+              }
+            return translated;
+          }
+      }
 
       if (diagnostics != NULL)
         g_ptr_array_add (*diagnostics,
@@ -428,6 +439,7 @@ typedef struct
   KbdArticle *article;
   KbdPoFile *old;          /* NULL when extracting a template */
   GHashTable *kept;        /* old entries still in the article */
+  GHashTable *ids;         /* the article's string ids */
   GString *out;
   const char *file;        /* the article's file name, for references */
 } Writing;
@@ -445,6 +457,7 @@ write_slot (const char  *string_id,
   const char *previous = NULL;
   gboolean fuzzy = FALSE;
 
+  g_hash_table_add (w->ids, g_strdup (string_id));
   if (old != NULL)
     {
       g_hash_table_add (w->kept, old);
@@ -487,10 +500,11 @@ write_po (KbdArticle *self,
           KbdPoFile  *old)
 {
   g_autoptr(GHashTable) kept = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *base = g_path_get_basename (self->filename != NULL ? self->filename : self->display_name);
   g_autofree char *title = kbd_text_render (self->title, KBD_TEXT_FORMAT_PLAIN);
   GString *out = g_string_new (NULL);
-  Writing w = { self, old, kept, out, base };
+  Writing w = { self, old, kept, ids, out, base };
 
   if (old != NULL && old->header != NULL)
     {
@@ -523,12 +537,17 @@ write_po (KbdArticle *self,
 
   /* Strings the article no longer has stay at the end as obsolete
    * entries, as msgmerge keeps them: a translator may still want them. */
-  for (guint i = 0; old != NULL && i < old->entries->len; i++)
+  for (guint i = 0; old != NULL && i < old->entries->len + old->obsolete->len; i++)
     {
-      KbdPoEntry *entry = g_ptr_array_index (old->entries, i);
+      gboolean was_obsolete = i >= old->entries->len;
+      KbdPoEntry *entry = g_ptr_array_index (was_obsolete ? old->obsolete : old->entries,
+                                             was_obsolete ? i - old->entries->len : i);
       g_autoptr(GString) body = NULL;
 
-      if (g_hash_table_contains (kept, entry) || entry->str[0] == '\0')
+      /* Still in the article (an obsolete one that came back is written
+       * afresh above), or nothing worth keeping. */
+      if (g_hash_table_contains (kept, entry) || entry->str[0] == '\0' ||
+          (entry->context != NULL && g_hash_table_contains (ids, entry->context)))
         continue;
       body = g_string_new (NULL);
       if (entry->context != NULL)
