@@ -206,7 +206,8 @@ kbd_cli_run_interactive (KbdCli     *cli,
 
           kbd_node_get_answers (node, &n);
           prompt = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                 "Answer 1, or b back, r restart, n note, q quit: ",
+                                                 /* Translators: %u is the number of answers (here 1) */
+                                                 "Answer %u, or b back, r restart, n note, q quit: ",
                                                  "Answer 1–%u, or b back, r restart, n note, q quit: ",
                                                  n), n);
           line = read_line (prompt);
