@@ -170,7 +170,7 @@ command_validate (KbdCli  *cli,
             n_warnings++;
 
           if (json)
-            add_diagnostic_json (builder, argv[i], is_error ? "error" : "warning",
+            add_diagnostic_json (builder, kbd_diagnostic_get_file (diagnostic), is_error ? "error" : "warning",
                                  kbd_diagnostic_get_code (diagnostic),
                                  kbd_diagnostic_get_node_id (diagnostic),
                                  kbd_diagnostic_get_line (diagnostic),

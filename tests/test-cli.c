@@ -581,6 +581,72 @@ test_show_export_list (void)
   }
 }
 
+/* validate --lang lists exactly the strings a translation lacks: one
+ * emptied, one whose source changed since it was translated. */
+static void
+test_validate_lang (void)
+{
+  g_autofree char *article = cache_file ("KB312395.json");
+  g_autofree char *po = cache_file ("KB312395.de.po");
+  g_autofree char *source_po = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.de.po", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Result) r = { 0 };
+  g_auto(Result) stats = { 0 };
+  g_autofree char *path = kb_file ();
+  g_autoptr(GRegex) yes_label = g_regex_new ("(msgctxt \"node\\.applies\\.answer\\.yes\\.label\"\nmsgid \"Yes\"\nmsgstr )\"[^\"]*\"", 0, 0, NULL);
+  g_autoptr(GRegex) role_prompt = g_regex_new ("(msgctxt \"node\\.server_role\\.prompt\"\nmsgid \"\"\n\")", 0, 0, NULL);
+  g_autofree char *step1 = NULL;
+  g_autofree char *step2 = NULL;
+  JsonArray *array;
+  gboolean seen_missing = FALSE, seen_stale = FALSE;
+
+  g_assert_true (g_file_get_contents (path, &json, NULL, &error));
+  g_assert_true (g_file_set_contents (article, json, -1, &error));
+  g_assert_true (g_file_get_contents (source_po, &text, NULL, &error));
+  step1 = g_regex_replace (yes_label, text, -1, 0, "\\1\"\"", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (step1, !=, text);
+  step2 = g_regex_replace (role_prompt, step1, -1, 0, "\\1An older wording. ", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (step2, !=, step1);
+  g_assert_true (g_file_set_contents (po, step2, -1, &error));
+
+  run (&r, NULL, "validate", "--lang", "de", "--json", article);
+  if (r.status != 0)
+    g_error ("validate --lang failed (%d): %s%s", r.status, r.out, r.err);
+  root = parse_json (r.out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *d = json_array_get_object_element (array, i);
+      const char *code = json_object_get_string_member (d, "code");
+
+      g_assert_cmpstr (json_object_get_string_member (d, "file"), ==, po);
+      g_assert_cmpstr (json_object_get_string_member (d, "severity"), ==, "warning");
+      g_assert_cmpint (json_object_get_int_member (d, "line"), >, 1);
+      if (g_str_equal (code, "translation-missing"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (d, "node"), ==, "applies");
+          seen_missing = TRUE;
+        }
+      else
+        {
+          g_assert_cmpstr (code, ==, "translation-stale");
+          g_assert_cmpstr (json_object_get_string_member (d, "node"), ==, "server_role");
+          seen_stale = TRUE;
+        }
+    }
+  g_assert_true (seen_missing && seen_stale);
+
+  run (&stats, NULL, "i18n", "stats", article);
+  g_assert_cmpint (stats.status, ==, 0);
+  g_assert_nonnull (strstr (stats.out, "de: 73 of 75 strings translated (97%), 1 stale, 1 missing, 0 unusable"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -595,6 +661,7 @@ main (int    argc,
   g_test_add_func ("/cli/run/default-history", test_default_history);
   g_test_add_func ("/cli/history", test_history_commands);
   g_test_add_func ("/cli/validate", test_validate);
+  g_test_add_func ("/cli/validate/lang", test_validate_lang);
   g_test_add_func ("/cli/show-export-list", test_show_export_list);
 
   return g_test_run ();
