@@ -22,7 +22,7 @@ for path in root.rglob("*"):
         continue
     if not path.is_file():
         continue
-    if not (rel.endswith((".c", ".ui", ".desktop.in", ".metainfo.xml.in", ".gschema.xml"))):
+    if not (rel.endswith((".c", ".ui", ".desktop.in", ".desktop.in.in", ".metainfo.xml.in", ".metainfo.xml.in.in", ".gschema.xml"))):
         continue
     text = path.read_text(encoding="utf-8", errors="replace")
     if any(marker.search(line) for line in text.splitlines()):
