@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kbd-article-private.h"
@@ -194,6 +196,11 @@ struct _KbdCatalog
  * article with an id wins. [method@Kbd.Catalog.add_default_directories]
  * adds `$KBDECIDE_KB_PATH` (colon-separated), `$XDG_DATA_HOME/kbdecide/kb`
  * and the installed article folder. A catalog belongs to one thread.
+ *
+ * Nothing outside the folders is read: a file whose real path (every
+ * symbolic link resolved) is not inside the real path of the folder it was
+ * found in is neither listed nor loaded. A folder that is itself a symbolic
+ * link, and links that stay inside the folder, are fine.
  */
 G_DEFINE_FINAL_TYPE (KbdCatalog, kbd_catalog, G_TYPE_OBJECT)
 
@@ -340,6 +347,71 @@ kbd_article_id_normalize (const char *article_id)
   return kbd_is_article_id (article_id) ? g_strdup (article_id) : NULL;
 }
 
+/* realpath(3), in GLib's allocator; %NULL with errno set. */
+static char *
+dup_real_path (const char *path)
+{
+  char *real = realpath (path, NULL);
+  char *copy;
+
+  if (real == NULL)
+    return NULL;
+  copy = g_strdup (real);
+  free (real);
+  return copy;
+}
+
+/* Whether @real_path is @real_directory or inside it; both resolved.
+ * "/srv/kb" holds "/srv/kb/x.json", not "/srv/kb2/x.json". */
+static gboolean
+is_inside (const char *real_directory,
+           const char *real_path)
+{
+  gsize n = strlen (real_directory);
+
+  if (strncmp (real_path, real_directory, n) != 0)
+    return FALSE;
+  return real_path[n] == '\0' || real_path[n] == '/' ||
+         (n > 0 && real_directory[n - 1] == '/');
+}
+
+/* Checks that @path, found in the folder whose real path is
+ * @real_directory, leads to somewhere inside that folder: a symbolic link
+ * to /etc/passwd, to ../../elsewhere/x.json or through a linked subfolder
+ * to outside fails with %KBD_ERROR_UNSAFE_PATH. A path that does not
+ * resolve (missing, dangling link, loop) fails with %KBD_ERROR_NOT_FOUND or
+ * %KBD_ERROR_IO, and must not be opened either: it was not checked. */
+static gboolean
+check_inside_folder (const char  *real_directory,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autofree char *real = dup_real_path (path);
+
+  if (real == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, KBD_ERROR, saved_errno == ENOENT ? KBD_ERROR_NOT_FOUND : KBD_ERROR_IO,
+                   _("%s: cannot open the file: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!is_inside (real_directory, real))
+    {
+      g_autofree char *target = g_filename_display_name (real);
+
+      g_set_error (error, KBD_ERROR, KBD_ERROR_UNSAFE_PATH,
+                   /* Translators: the first %s is an article file (a symbolic link),
+                    * the second the file it leads to */
+                   _("%s: leads outside the article folder, to %s; it is not read"),
+                   path, target);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 is_article_file (const char *name)
 {
@@ -390,7 +462,9 @@ compare_entries (gconstpointer a,
  * Reads every article file (`*.json`) in the search path's folders and
  * fills [method@Kbd.Catalog.get_entries]. A file that does not load is not
  * skipped silently: it is listed in [method@Kbd.Catalog.get_problems] with
- * the reason. A folder that does not exist is not a problem.
+ * the reason. A file that leads outside its folder (a symbolic link to
+ * elsewhere) is not read at all, and listed there too. A folder that does
+ * not exist is not a problem.
  *
  * Returns: %TRUE, or %FALSE when cancelled
  */
@@ -411,9 +485,15 @@ kbd_catalog_scan (KbdCatalog    *self,
       const char *directory = g_ptr_array_index (self->directories, d);
       g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
       g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *real_directory = NULL;
       const char *name;
 
       if (dir == NULL)
+        continue;
+      /* The folder itself may be a symbolic link: what it holds is judged
+       * against where it really is. */
+      real_directory = dup_real_path (directory);
+      if (real_directory == NULL)
         continue;
 
       while ((name = g_dir_read_name (dir)) != NULL)
@@ -430,6 +510,12 @@ kbd_catalog_scan (KbdCatalog    *self,
 
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return FALSE;
+
+          if (!check_inside_folder (real_directory, path, &local_error))
+            {
+              g_ptr_array_add (self->problems, g_strdup (local_error->message));
+              continue;
+            }
 
           article = kbd_article_new_from_file (path, KBD_LOAD_FLAGS_NONE, &local_error);
           if (article == NULL)
@@ -501,10 +587,12 @@ kbd_catalog_get_problems (KbdCatalog *self)
  *
  * Finds the file of an article on the search path: `ID.json` in each folder
  * in turn. The id is checked first, so it can never name a file outside the
- * search path.
+ * search path; a file that is a symbolic link leading outside its folder is
+ * passed over.
  *
  * Returns: (transfer full) (type filename): the file, or %NULL with
- *   %KBD_ERROR_NOT_FOUND
+ *   %KBD_ERROR_NOT_FOUND, or %KBD_ERROR_UNSAFE_PATH when the only file
+ *   found leads outside its folder
  */
 char *
 kbd_catalog_find_file (KbdCatalog  *self,
@@ -513,6 +601,7 @@ kbd_catalog_find_file (KbdCatalog  *self,
 {
   g_autofree char *id = NULL;
   g_autofree char *file_name = NULL;
+  g_autoptr(GError) unsafe = NULL;
 
   g_return_val_if_fail (KBD_IS_CATALOG (self), NULL);
   g_return_val_if_fail (article_id != NULL, NULL);
@@ -530,20 +619,49 @@ kbd_catalog_find_file (KbdCatalog  *self,
   file_name = g_strconcat (id, ".json", NULL);
   for (guint d = 0; d < self->directories->len; d++)
     {
-      g_autofree char *path = g_build_filename (g_ptr_array_index (self->directories, d),
-                                                file_name, NULL);
+      const char *directory = g_ptr_array_index (self->directories, d);
+      g_autofree char *path = g_build_filename (directory, file_name, NULL);
+      g_autofree char *real_directory = dup_real_path (directory);
+      g_autoptr(GError) local_error = NULL;
 
+      if (real_directory == NULL)
+        continue;
+      if (!check_inside_folder (real_directory, path, &local_error))
+        {
+          if (unsafe == NULL && g_error_matches (local_error, KBD_ERROR, KBD_ERROR_UNSAFE_PATH))
+            unsafe = g_steal_pointer (&local_error);
+          continue;
+        }
       if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
         return g_steal_pointer (&path);
     }
 
-  /* The file may be named differently: fall back on the scanned entries. */
+  /* The file may be named differently: fall back on the scanned entries,
+   * checked again, since the file may have become a link since the scan. */
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->entries)); i++)
     {
       g_autoptr(KbdCatalogEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->entries), i);
+      g_autofree char *directory = NULL;
+      g_autofree char *real_directory = NULL;
+      g_autoptr(GError) local_error = NULL;
 
-      if (g_ascii_strcasecmp (entry->id, id) == 0)
+      if (g_ascii_strcasecmp (entry->id, id) != 0)
+        continue;
+
+      directory = g_path_get_dirname (entry->filename);
+      real_directory = dup_real_path (directory);
+      if (real_directory != NULL &&
+          check_inside_folder (real_directory, entry->filename, &local_error))
         return g_strdup (entry->filename);
+      if (unsafe == NULL && g_error_matches (local_error, KBD_ERROR, KBD_ERROR_UNSAFE_PATH))
+        unsafe = g_steal_pointer (&local_error);
+      break;
+    }
+
+  if (unsafe != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&unsafe));
+      return NULL;
     }
 
   g_set_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND,

@@ -181,6 +181,31 @@ is_unsafe_char (gunichar ch)
   return (ch < 0x20 && ch != '\n' && ch != '\t') || (ch >= 0x7f && ch <= 0x9f);
 }
 
+/* Characters that reorder the text around them (embeddings, overrides,
+ * isolates, the Arabic letter mark) or cannot be seen (zero-width space,
+ * joiners, word joiner, U+FEFF): in a title or an answer label they could
+ * make one answer look like another, so they are shown as "[U+202E]".
+ * U+200E and U+200F (LRM, RLM) are kept: right-to-left text needs them and
+ * they cannot reorder a whole label. */
+static gboolean
+is_hidden_char (gunichar ch)
+{
+  return (ch >= 0x202a && ch <= 0x202e) ||
+         (ch >= 0x2066 && ch <= 0x2069) ||
+         (ch >= 0x200b && ch <= 0x200d) ||
+         ch == 0x2060 || ch == 0xfeff || ch == 0x061c;
+}
+
+/* "[U+202E]": uppercase hex, at least four digits; no markup characters
+ * other than the brackets, which the caller escapes like any text. */
+static gsize
+format_hidden_char (gunichar  ch,
+                    char     *buf,
+                    gsize     size)
+{
+  return g_snprintf (buf, size, "[U+%04" G_GINT32_MODIFIER "X]", (guint32) ch);
+}
+
 static void
 append_escaped (GString       *out,
                 const char    *text,
@@ -199,6 +224,17 @@ append_escaped (GString       *out,
       if (is_unsafe_char (ch))
         {
           g_string_append (out, "\xEF\xBF\xBD");
+          at_line_start = FALSE;
+          continue;
+        }
+
+      if (is_hidden_char (ch))
+        {
+          char shown[16];
+          gsize shown_len = format_hidden_char (ch, shown, sizeof shown);
+
+          /* Escaped for the target like any other text (Markdown: "\[U+202E\]"). */
+          append_escaped (out, shown, shown_len, format, FALSE);
           at_line_start = FALSE;
           continue;
         }
@@ -255,7 +291,10 @@ append_escaped (GString       *out,
  *
  * Escapes @text for @format without interpreting anything in it: the
  * result shows @text literally. Invalid UTF-8 and control characters other
- * than line breaks and tabs are replaced by U+FFFD.
+ * than line breaks and tabs are replaced by U+FFFD. Characters that change
+ * the direction of text or cannot be seen (U+202A–U+202E, U+2066–U+2069,
+ * U+200B–U+200D, U+2060, U+FEFF, U+061C) are shown as their code point,
+ * `[U+202E]`, escaped for @format; U+200E and U+200F are kept.
  *
  * Returns: (transfer full): the escaped text
  */
@@ -339,6 +378,13 @@ render_event_cb (EventKind   kind,
 
                 if (is_unsafe_char (ch) || ch == '\n')
                   g_string_append (out, ch == '\n' ? " " : "\xEF\xBF\xBD");
+                else if (is_hidden_char (ch))
+                  {
+                    /* Literal inside a code span: no backtick in it. */
+                    char shown[16];
+
+                    g_string_append_len (out, shown, format_hidden_char (ch, shown, sizeof shown));
+                  }
                 else
                   g_string_append_len (out, p, g_utf8_next_char (p) - p);
               }
@@ -370,8 +416,11 @@ render_event_cb (EventKind   kind,
  * Converts article text for display. `*label*` becomes bold (or
  * `<strong>`), `` `code` `` becomes monospace, `\*`, `` \` `` and `\\` become
  * the character; everything else is escaped for @format, so the result
- * never carries markup that the article wrote. Text whose inline syntax is
- * broken is shown literally, as by kbd_text_escape().
+ * never carries markup that the article wrote. Control characters become
+ * U+FFFD and invisible or direction-changing characters their code point
+ * (`[U+202E]`), as in kbd_text_escape(), in every format including plain
+ * text. Text whose inline syntax is broken is shown literally, as by
+ * kbd_text_escape().
  *
  * Returns: (transfer full): the converted text
  */

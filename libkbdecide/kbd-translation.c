@@ -266,7 +266,8 @@ same_primary_language (const char *a,
  *
  * Looks for the translation of @self into @language next to its file:
  * for `KB312395.json` and `de_DE`, `KB312395.de-DE.po` then
- * `KB312395.de.po`.
+ * `KB312395.de.po`. A file there that leads outside the article's folder
+ * (a symbolic link to elsewhere) is passed over as if it were not there.
  *
  * Returns: (nullable) (transfer full) (type filename): the translation's
  *   path, or %NULL when there is none
@@ -278,6 +279,7 @@ kbd_article_find_translation (KbdArticle *self,
   g_autofree char *tag = NULL;
   g_autofree char *primary = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *real_dir = NULL;
   g_autofree char *base = NULL;
   const char *candidates[2] = { NULL, NULL };
 
@@ -290,6 +292,11 @@ kbd_article_find_translation (KbdArticle *self,
 
   dir = g_path_get_dirname (self->filename);
   base = g_path_get_basename (self->filename);
+  /* The folder may itself be a symbolic link: its files are judged against
+   * where it really is. */
+  real_dir = realpath (dir, NULL);
+  if (real_dir == NULL)
+    return NULL;
   if (g_str_has_suffix (base, ".json"))
     base[strlen (base) - strlen (".json")] = '\0';
 
@@ -305,12 +312,27 @@ kbd_article_find_translation (KbdArticle *self,
     {
       g_autofree char *name = NULL;
       g_autofree char *path = NULL;
+      g_autofree char *real_path = NULL;
+      gsize n = strlen (real_dir);
 
       if (candidates[i] == NULL)
         continue;
       name = g_strconcat (base, ".", candidates[i], ".po", NULL);
       path = g_build_filename (dir, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      real_path = realpath (path, NULL);
+      if (real_path == NULL)
+        continue;
+
+      /* Nothing outside the article's folder is read: "/srv/kb" holds
+       * "/srv/kb/x.po", not "/etc/x.po" nor "/srv/kb2/x.po". */
+      if (strncmp (real_path, real_dir, n) != 0 ||
+          !(real_path[n] == '/' || (n > 0 && real_dir[n - 1] == '/')))
+        {
+          g_debug ("%s leads outside the article folder, to %s: not used", path, real_path);
+          continue;
+        }
+
+      if (g_file_test (real_path, G_FILE_TEST_IS_REGULAR))
         return g_steal_pointer (&path);
     }
   return NULL;

@@ -14,7 +14,7 @@ for line in (root / "po" / "POTFILES.in").read_text(encoding="utf-8").splitlines
         listed.append(line)
 
 marker = re.compile(r'(?<![A-Za-z0-9_])(_|N_|C_|NC_)\s*\(\s*"|g_dngettext\s*\(|ngettext\s*\(|translatable="yes"|^Name=|<summary')
-skip = ("tests/", "fuzz/", "bench/", "examples/", "build")
+skip = ("tests/", "fuzz/", "bench/", "examples/", "build", "_build")
 candidates = set()
 for path in root.rglob("*"):
     rel = path.relative_to(root).as_posix()

@@ -193,6 +193,7 @@ test_markup_well_formed (void)
   static const char *const hostile[] = {
     "<a href=\"file:///etc/passwd\">x</a>", "&amp; &#0; &bogus;", "]]> <!-- --> <?xml?>",
     "*<i>*", "`</tt>`", "\"'\"'", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+    "*Yes\u202e* `\u2066<b>\u2069`", "\u202e1. [x]: y\n\u200b- z",
   };
   g_autofree char *path = g_build_filename (KBD_TEST_SRCDIR, "..", "kb", "KB312395.json", NULL);
   g_autoptr(GError) error = NULL;
@@ -220,6 +221,153 @@ test_long_word (void)
   g_assert_cmpuint (strlen (pango), ==, 10000 + strlen ("<b></b>"));
 }
 
+/* Bidirectional controls and invisible characters ------------------------- */
+
+/* Every character that is shown as its code point, and how. */
+static const struct { gunichar ch; const char *shown; } hidden_chars[] = {
+  { 0x202a, "[U+202A]" }, { 0x202b, "[U+202B]" }, { 0x202c, "[U+202C]" },
+  { 0x202d, "[U+202D]" }, { 0x202e, "[U+202E]" },
+  { 0x2066, "[U+2066]" }, { 0x2067, "[U+2067]" }, { 0x2068, "[U+2068]" }, { 0x2069, "[U+2069]" },
+  { 0x200b, "[U+200B]" }, { 0x200c, "[U+200C]" }, { 0x200d, "[U+200D]" },
+  { 0x2060, "[U+2060]" }, { 0xfeff, "[U+FEFF]" }, { 0x061c, "[U+061C]" },
+};
+
+/* How "[U+202E]" is written in @format: Markdown escapes the brackets like
+ * any other text, outside code spans. */
+static char *
+shown_in (const char    *shown,
+          KbdTextFormat  format,
+          gboolean       in_code)
+{
+  if (format == KBD_TEXT_FORMAT_MARKDOWN && !in_code)
+    {
+      g_autofree char *inner = g_strndup (shown + 1, strlen (shown) - 2);
+      return g_strdup_printf ("\\[%s\\]", inner);
+    }
+  return g_strdup (shown);
+}
+
+static void
+test_bidi_override_shown (void)
+{
+  /* "Yes", U+202E, "on" would be displayed as "Yesno". */
+  static const char *const expected[] = {
+    "Yes[U+202E]on",
+    "Yes[U+202E]on",
+    "Yes[U+202E]on",
+    "Yes\\[U+202E\\]on",
+    "Yes[U+202E]on",
+  };
+
+  for (KbdTextFormat f = KBD_TEXT_FORMAT_PLAIN; f <= KBD_TEXT_FORMAT_ANSI; f++)
+    {
+      g_autofree char *rendered = kbd_text_render ("Yes\u202Eon", f);
+      g_autofree char *escaped = kbd_text_escape ("Yes\u202Eon", f);
+      g_autofree char *labelled = kbd_text_render ("*Yes\u202Eon*", f);
+
+      g_test_message ("format %d", f);
+      g_assert_cmpstr (rendered, ==, expected[f]);
+      g_assert_cmpstr (escaped, ==, expected[f]);
+      g_assert_nonnull (strstr (labelled, expected[f]));
+      g_assert_null (strstr (rendered, "\xe2\x80\xae"));
+      g_assert_null (strstr (escaped, "\xe2\x80\xae"));
+      g_assert_null (strstr (labelled, "\xe2\x80\xae"));
+    }
+}
+
+static void
+test_hidden_chars_shown (void)
+{
+  /* Each character, in running text, in a label, in a code span and in
+   * typed text, in every format, becomes its code point and is gone. */
+  for (guint i = 0; i < G_N_ELEMENTS (hidden_chars); i++)
+    {
+      char utf8[8] = { 0, };
+
+      g_unichar_to_utf8 (hidden_chars[i].ch, utf8);
+
+      for (KbdTextFormat f = KBD_TEXT_FORMAT_PLAIN; f <= KBD_TEXT_FORMAT_ANSI; f++)
+        {
+          g_autofree char *text = g_strdup_printf ("a%sb", utf8);
+          g_autofree char *label = g_strdup_printf ("*Yes%s*", utf8);
+          g_autofree char *code = g_strdup_printf ("run `setup%s.exe`", utf8);
+          char *outputs[4] = {
+            kbd_text_render (text, f),
+            kbd_text_render (label, f),
+            kbd_text_render (code, f),
+            kbd_text_escape (text, f),
+          };
+          g_autofree char *shown = shown_in (hidden_chars[i].shown, f, FALSE);
+          g_autofree char *shown_code = shown_in (hidden_chars[i].shown, f, TRUE);
+
+          g_test_message ("U+%04X, format %d", hidden_chars[i].ch, f);
+          g_assert_true (kbd_text_check (text, NULL, NULL));
+          g_assert_true (kbd_text_check (label, NULL, NULL));
+          g_assert_true (kbd_text_check (code, NULL, NULL));
+          for (guint o = 0; o < G_N_ELEMENTS (outputs); o++)
+            {
+              g_assert_true (g_utf8_validate (outputs[o], -1, NULL));
+              g_assert_null (strstr (outputs[o], utf8));
+              g_assert_nonnull (strstr (outputs[o], o == 2 ? shown_code : shown));
+            }
+          for (guint o = 0; o < G_N_ELEMENTS (outputs); o++)
+            g_free (outputs[o]);
+        }
+    }
+
+  /* Four or more digits, uppercase. */
+  {
+    g_autofree char *plain = kbd_text_render ("\u061c\ufeff", KBD_TEXT_FORMAT_PLAIN);
+    g_assert_cmpstr (plain, ==, "[U+061C][U+FEFF]");
+  }
+}
+
+static void
+test_direction_marks_kept (void)
+{
+  /* LRM and RLM belong to right-to-left text and stay as they are. */
+  static const char rtl[] = "\u05db\u05df\u200f (Yes\u200e)";
+
+  for (KbdTextFormat f = KBD_TEXT_FORMAT_PLAIN; f <= KBD_TEXT_FORMAT_ANSI; f++)
+    {
+      g_autofree char *rendered = kbd_text_render (rtl, f);
+      g_autofree char *escaped = kbd_text_escape (rtl, f);
+
+      /* Nothing in it needs escaping in any format. */
+      g_assert_cmpstr (rendered, ==, rtl);
+      g_assert_cmpstr (escaped, ==, rtl);
+    }
+}
+
+static void
+test_zero_width_label_visible (void)
+{
+  /* A label of nothing but zero-width characters would be an invisible
+   * answer; it renders as something a person can see. */
+  static const char label[] = "\u200b\u200c\u200d\u2060\ufeff";
+
+  for (KbdTextFormat f = KBD_TEXT_FORMAT_PLAIN; f <= KBD_TEXT_FORMAT_ANSI; f++)
+    {
+      g_autofree char *rendered = kbd_text_render (label, f);
+      g_autofree char *bold = kbd_text_render ("*\u200b*", f);
+      g_autofree char *stripped = g_strstrip (g_strdup (rendered));
+      gboolean visible = FALSE;
+
+      for (const char *p = stripped; *p != '\0'; p = g_utf8_next_char (p))
+        if (g_unichar_isgraph (g_utf8_get_char (p)))
+          visible = TRUE;
+      g_assert_true (visible);
+      g_assert_nonnull (strstr (rendered, "U+200B"));
+      g_assert_nonnull (strstr (rendered, "U+FEFF"));
+      g_assert_nonnull (strstr (bold, "U+200B"));
+    }
+
+  {
+    g_autofree char *plain = kbd_text_render (label, KBD_TEXT_FORMAT_PLAIN);
+    g_assert_cmpstr (plain, ==, "[U+200B][U+200C][U+200D][U+2060][U+FEFF]");
+  }
+}
+
 static void
 test_render_invalid_is_literal (void)
 {
@@ -244,6 +392,10 @@ main (int    argc,
   g_test_add_func ("/text/markup-well-formed", test_markup_well_formed);
   g_test_add_func ("/text/long-word", test_long_word);
   g_test_add_func ("/text/render-invalid-is-literal", test_render_invalid_is_literal);
+  g_test_add_func ("/text/bidi-override-shown", test_bidi_override_shown);
+  g_test_add_func ("/text/hidden-characters-shown", test_hidden_chars_shown);
+  g_test_add_func ("/text/direction-marks-kept", test_direction_marks_kept);
+  g_test_add_func ("/text/zero-width-label-visible", test_zero_width_label_visible);
 
   return g_test_run ();
 }
