@@ -65,7 +65,7 @@ make_article (const char *text,
   return out;
 }
 
-static void
+static G_GNUC_UNUSED void
 limit_address_space (gpointer user_data)
 {
   struct rlimit limit = { (rlim_t) 1 << 30, (rlim_t) 1 << 30 };
@@ -74,7 +74,7 @@ limit_address_space (gpointer user_data)
 }
 
 /* Validates @path with the CLI in a subprocess limited to 1 GiB. */
-static void
+static G_GNUC_UNUSED void
 validate_in_1g (const char *path,
                 int         expected_status,
                 const char *expected)
