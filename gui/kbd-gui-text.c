@@ -43,9 +43,12 @@ kbd_gui_text_label_new (const char *inline_text,
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   /* Selectable, so paths and commands can be copied with the mouse; not a
-   * keyboard stop, so Tab moves between the page's controls. */
+   * keyboard stop, so Tab moves between the page's controls. Not focusable
+   * is not enough: a selectable label takes Tab and keeps it even when it
+   * cannot take the focus, so the keyboard would be stuck before it. */
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_set_focusable (label, FALSE);
+  gtk_widget_set_can_focus (label, FALSE);
   kbd_gui_label_set_article_text (GTK_LABEL (label), inline_text);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);

@@ -397,6 +397,7 @@ build_outcome (KbdSessionView *self,
       gtk_label_set_xalign (GTK_LABEL (summary_label), 0);
       gtk_label_set_selectable (GTK_LABEL (summary_label), TRUE);
       gtk_widget_set_focusable (summary_label, FALSE);
+      gtk_widget_set_can_focus (summary_label, FALSE);
       gtk_widget_add_css_class (summary_label, "kbd-summary");
       gtk_frame_set_child (GTK_FRAME (frame), summary_label);
       gtk_box_append (self->page, frame);
@@ -435,6 +436,7 @@ create_path_row (gpointer item,
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   /* Only an earlier question can be gone back to. */
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), answer != NULL);
+  gtk_widget_set_focusable (row, answer != NULL);
   return row;
 }
 
@@ -732,6 +734,9 @@ static void
 kbd_session_view_init (KbdSessionView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A closed notes panel is out of the keyboard's way: GTK would move the
+   * focus into its hidden content and Tab would get stuck there. */
+  gtk_widget_set_can_focus (gtk_revealer_get_child (self->notes_revealer), FALSE);
 }
 
 GtkWidget *
@@ -794,6 +799,7 @@ kbd_session_view_set_notes_visible (KbdSessionView *self,
 
   if (kbd_session_view_get_notes_visible (self) == !!visible)
     return;
+  gtk_widget_set_can_focus (gtk_revealer_get_child (self->notes_revealer), visible);
   gtk_revealer_set_reveal_child (self->notes_revealer, visible);
   if (visible)
     gtk_widget_grab_focus (GTK_WIDGET (self->note_entry));

@@ -626,6 +626,50 @@ test_invalid_file (Fixture       *f,
   g_assert_null (strstr (text, "[dangling-target]"));
 }
 
+/* Tab walks the procedure page and the path without ever getting stuck:
+ * every step's box and Continue are reached, and the focus moves on every
+ * press (selectable labels and the closed notes panel are no traps). */
+static void
+test_keyboard_tab_cycle (void)
+{
+  g_autoptr(KbdArticle) article = load_article ();
+  g_autoptr(KbdSession) session = kbd_session_new (article, NULL, NULL);
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GtkWidget *window, *view, *cont, *previous = NULL;
+  guint presses;
+
+  g_assert_true (kbd_session_choose (session, "yes", NULL));
+  g_assert_true (kbd_session_choose (session, "cluster", NULL));
+  g_assert_true (kbd_session_choose (session, "no", NULL));
+  window = show_view (session);
+  view = gtk_window_get_child (GTK_WINDOW (window));
+  checks = find_all (view, GTK_TYPE_CHECK_BUTTON, NULL);
+  cont = find_button_with_label (view, "Continue");
+  g_assert_cmpuint (checks->len, >=, 2);
+  g_assert_nonnull (cont);
+
+  presses = 3 * (checks->len + 8);
+  for (guint i = 0; i < presses; i++)
+    {
+      GtkWidget *focus;
+
+      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
+      spin ();
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_assert_nonnull (focus);
+      g_assert_true (focus != previous);
+      g_assert_false (GTK_IS_LABEL (focus));
+      g_hash_table_add (seen, focus);
+      previous = focus;
+    }
+  for (guint i = 0; i < checks->len; i++)
+    g_assert_true (g_hash_table_contains (seen, g_ptr_array_index (checks, i)));
+  g_assert_true (g_hash_table_contains (seen, cont));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Run with KBD_TEST_LOCALIZED=de (LANGUAGE=de) or =pseudo (a catalog that
  * wraps every program string in [[…]]): the start page speaks the user's
  * language, program strings and, in German, the article too. */
@@ -718,6 +762,7 @@ main (int    argc,
   g_test_add_func ("/Kbd/Gui/question-page", test_question_page);
   g_test_add_func ("/Kbd/Gui/path-revisit", test_path_revisit);
   g_test_add_func ("/Kbd/Gui/procedure-page", test_procedure_page);
+  g_test_add_func ("/Kbd/Gui/keyboard-tab-cycle", test_keyboard_tab_cycle);
   g_test_add_func ("/Kbd/Gui/outcome-page", test_outcome_page);
   g_test_add_func ("/Kbd/Gui/hostile-text-is-literal", test_hostile_text);
   g_test_add ("/Kbd/Gui/window/escalation-end-to-end", Fixture, NULL, fixture_set_up,
