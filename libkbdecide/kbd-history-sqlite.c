@@ -862,7 +862,8 @@ insert_event:
       sqlite3_bind_int (insert_event, 10, event->done);
       bind_text_or_null (insert_event, 11, event->text);
       sqlite3_bind_int64 (insert_event, 12, event->position);
-      sqlite3_bind_int64 (insert_event, 13, (gint64) (event->seconds * 1000 + 0.5));
+      /* A clock that jumped must not overflow the conversion. */
+      sqlite3_bind_int64 (insert_event, 13, (gint64) (CLAMP (event->seconds, 0, 1e12) * 1000 + 0.5));
       sqlite3_bind_int (insert_event, 14, event->result);
       if (!step_done (store, insert_event, error))
         goto rollback;

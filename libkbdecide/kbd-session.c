@@ -14,6 +14,7 @@
 #include "kbd-session.h"
 
 #define KBD_MAX_NOTE_BYTES 16384
+#define KBD_MAX_NODE_MS (G_GINT64_CONSTANT (1000) * 3600 * 24 * 366 * 1000)
 #define KBD_MAX_SNAPSHOT_EVENTS 1000000
 #define KBD_SNAPSHOT_VERSION 1
 
@@ -1181,6 +1182,12 @@ apply_event (KbdSession  *self,
 
         if (!expect_current (self, event->node_id, KBD_NODE_QUESTION, error))
           return FALSE;
+        if (event->answer_id == NULL)
+          {
+            g_set_error (error, KBD_ERROR, KBD_ERROR_MISSING_FIELD,
+                         _("an answer event on “%s” names no answer"), visit->node->id);
+            return FALSE;
+          }
         answer = kbd_node_find_answer (visit->node, event->answer_id);
         if (answer == NULL)
           {
@@ -1232,6 +1239,12 @@ apply_event (KbdSession  *self,
     case KBD_EVENT_STEP:
       if (!expect_current (self, event->node_id, KBD_NODE_PROCEDURE, error))
         return FALSE;
+      if (event->step_id == NULL)
+        {
+          g_set_error (error, KBD_ERROR, KBD_ERROR_MISSING_FIELD,
+                       _("a step event on “%s” names no step"), visit->node->id);
+          return FALSE;
+        }
       if (kbd_node_find_step (visit->node, event->step_id) == NULL)
         {
           g_set_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND,
@@ -1883,7 +1896,7 @@ kbd_events_to_json (JsonBuilder *builder,
         {
           /* Milliseconds as an integer: exact in JSON, unlike a double. */
           json_builder_set_member_name (builder, "ms");
-          json_builder_add_int_value (builder, (gint64) (event->seconds * 1000 + 0.5));
+          json_builder_add_int_value (builder, (gint64) (CLAMP (event->seconds, 0, KBD_MAX_NODE_MS / 1000.0) * 1000 + 0.5));
         }
       if (event->kind == KBD_EVENT_FINISH)
         add_string_member (builder, "result", result_names[event->result]);
@@ -2036,7 +2049,14 @@ read_event (KbdJsonReader      *reader,
       KbdJsonPath ms_path = KBD_JSON_PATH_KEY (path, "ms");
       if (!kbd_json_reader_expect_type (reader, value, &ms_path, KBD_JSON_INTEGER))
         return NULL;
-      event->seconds = MAX (0, (double) value->v.integer / 1000.0);
+      /* Time on one node: anything from 0 to a thousand years. */
+      if (value->v.integer < 0 || value->v.integer > KBD_MAX_NODE_MS)
+        {
+          kbd_json_reader_fail (reader, value->line, value->column, &ms_path,
+                                KBD_ERROR_NUMBER_RANGE, _("the time spent is out of range"));
+          return NULL;
+        }
+      event->seconds = (double) value->v.integer / 1000.0;
     }
 
   if (result != NULL)

@@ -366,28 +366,38 @@ render_event_cb (EventKind   kind,
         case KBD_TEXT_FORMAT_MARKDOWN:
           {
             /* A code span cannot contain a backtick (the syntax ends it
-             * there), so one backtick delimits it; a space keeps a span
-             * that starts or ends with a space intact. */
+             * there), so one backtick delimits it. CommonMark strips one
+             * space from each end of a span that starts or ends with one,
+             * unless it is only spaces: pad such a span, judged on what is
+             * written (line breaks become spaces), so it stays intact. */
             g_autofree char *valid = g_utf8_make_valid (text, len);
-            gboolean pad = valid[0] == ' ' || valid[strlen (valid) - 1] == ' ';
+            g_autoptr(GString) body = g_string_new (NULL);
+            gboolean only_spaces = TRUE;
+            gboolean pad;
 
-            g_string_append (out, pad ? "` " : "`");
             for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
               {
                 gunichar ch = g_utf8_get_char (p);
 
                 if (is_unsafe_char (ch) || ch == '\n')
-                  g_string_append (out, ch == '\n' ? " " : "\xEF\xBF\xBD");
+                  g_string_append (body, ch == '\n' ? " " : "\xEF\xBF\xBD");
                 else if (is_hidden_char (ch))
                   {
                     /* Literal inside a code span: no backtick in it. */
                     char shown[16];
 
-                    g_string_append_len (out, shown, format_hidden_char (ch, shown, sizeof shown));
+                    g_string_append_len (body, shown, format_hidden_char (ch, shown, sizeof shown));
                   }
                 else
-                  g_string_append_len (out, p, g_utf8_next_char (p) - p);
+                  g_string_append_len (body, p, g_utf8_next_char (p) - p);
               }
+            for (gsize i = 0; i < body->len; i++)
+              only_spaces &= body->str[i] == ' ';
+            pad = body->len > 0 && !only_spaces &&
+                  (body->str[0] == ' ' || body->str[body->len - 1] == ' ');
+
+            g_string_append (out, pad ? "` " : "`");
+            g_string_append_len (out, body->str, body->len);
             g_string_append (out, pad ? " `" : "`");
           }
           break;

@@ -118,7 +118,7 @@ check_walk (gconstpointer data)
   g_autoptr(KbdArticle) article = load_article ();
   g_autoptr(KbdSession) session = walk (article, w->answers);
   KbdNode *end = kbd_session_get_current_node (session);
-  GPtrArray *events = kbd_session_get_events (session);
+  g_autoptr(GPtrArray) events = kbd_session_get_events (session);
   KbdEvent *last = g_ptr_array_index (events, events->len - 1);
   g_autofree char *summary = NULL;
 

@@ -43,12 +43,21 @@ current_id (KbdSession *session)
   return kbd_node_get_id (kbd_session_get_current_node (session));
 }
 
+/* The session keeps its events: the array is only a view of them. */
 static KbdEvent *
 last_event (KbdSession *session)
 {
-  GPtrArray *events = kbd_session_get_events (session);
+  g_autoptr(GPtrArray) events = kbd_session_get_events (session);
 
   return g_ptr_array_index (events, events->len - 1);
+}
+
+static guint
+n_events (KbdSession *session)
+{
+  g_autoptr(GPtrArray) events = kbd_session_get_events (session);
+
+  return events->len;
 }
 
 static void
@@ -78,7 +87,7 @@ test_start (void)
   g_assert_true (g_uuid_string_is_valid (kbd_session_get_uuid (session)));
   g_assert_true (kbd_session_get_article (session) == article);
 
-  g_assert_cmpuint (kbd_session_get_events (session)->len, ==, 1);
+  g_assert_cmpuint (n_events (session), ==, 1);
   start = last_event (session);
   g_assert_cmpint (kbd_event_get_kind (start), ==, KBD_EVENT_START);
   g_assert_cmpstr (kbd_event_get_article_id (start), ==, "KB312395");
@@ -119,7 +128,7 @@ test_choose (void)
   g_assert_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_cmpstr (current_id (session), ==, "cluster_backup");
-  g_assert_cmpuint (kbd_session_get_events (session)->len, ==, 3);
+  g_assert_cmpuint (n_events (session), ==, 3);
 
   /* A procedure is advanced, not answered. */
   choose (session, "yes");
@@ -247,7 +256,7 @@ test_restart (void)
   g_assert_false (kbd_session_get_can_go_back (session));
   g_assert_cmpint (kbd_event_get_kind (last_event (session)), ==, KBD_EVENT_RESTART);
   /* The record keeps everything: start, two answers, the note, the restart. */
-  g_assert_cmpuint (kbd_session_get_events (session)->len, ==, 5);
+  g_assert_cmpuint (n_events (session), ==, 5);
 }
 
 static void
@@ -314,7 +323,7 @@ test_notes (void)
 
   /* Line breaks and tabs are ordinary note text. */
   g_assert_true (kbd_session_add_note (session, "line one\n\tline two", &error));
-  g_assert_cmpuint (kbd_session_get_events (session)->len, ==, 3);
+  g_assert_cmpuint (n_events (session), ==, 3);
 }
 
 typedef struct
@@ -419,8 +428,8 @@ static void
 assert_same_session (KbdSession *a,
                      KbdSession *b)
 {
-  GPtrArray *ea = kbd_session_get_events (a);
-  GPtrArray *eb = kbd_session_get_events (b);
+  g_autoptr(GPtrArray) ea = kbd_session_get_events (a);
+  g_autoptr(GPtrArray) eb = kbd_session_get_events (b);
   GListModel *pa = kbd_session_get_path (a);
   GListModel *pb = kbd_session_get_path (b);
 
@@ -503,7 +512,7 @@ test_snapshot_changed_article (void)
   g_autofree char *text = article_text ();
   g_autofree char *joined = NULL;
   GString *edited = g_string_new (text);
-  GPtrArray *events;
+  g_autoptr(GPtrArray) events = NULL;
   gboolean kept_note = FALSE;
 
   walk_to_method2 (session);
@@ -588,6 +597,64 @@ test_snapshot_hostile (void)
     }
 }
 
+/* Every file in tests/snapshots/ is a hostile snapshot, most of them
+ * inputs the fuzzers found: n_<code>.<what>.json must fail with that
+ * KbdError code (its nick); w_*.json restores with a warning for each event
+ * that does not apply, which is dropped; y_*.json restores cleanly. */
+static void
+test_snapshot_conformance (void)
+{
+  g_autofree char *dir_path = g_build_filename (KBD_TEST_SRCDIR, "snapshots", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr(KbdArticle) article = load_article ();
+  g_autoptr(GEnumClass) codes = g_type_class_ref (KBD_TYPE_ERROR);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *json = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KbdSession) restored = NULL;
+      g_auto(GStrv) warnings = NULL;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &json, NULL, NULL));
+      restored = kbd_session_new_from_snapshot (article, json, -1, &warnings, &error);
+      g_test_message ("%s: %s", name, error ? error->message
+                                            : warnings != NULL && warnings[0] != NULL ? warnings[0] : "restored");
+      if (g_str_has_prefix (name, "y_") || g_str_has_prefix (name, "w_"))
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (restored);
+          if (name[0] == 'w')
+            {
+              g_autoptr(GPtrArray) events = kbd_session_get_events (restored);
+
+              g_assert_true (warnings != NULL && warnings[0] != NULL);
+              /* The event that does not apply was dropped, not stored. */
+              for (guint e = 0; e < events->len; e++)
+                g_assert_cmpstr (kbd_event_get_uuid (g_ptr_array_index (events, e)), !=, "bad");
+            }
+        }
+      else
+        {
+          g_autofree char *nick = g_strndup (name + 2, strcspn (name + 2, "."));
+          GEnumValue *code = g_enum_get_value_by_nick (codes, nick);
+
+          g_assert_true (g_str_has_prefix (name, "n_"));
+          g_assert_nonnull (code);
+          g_assert_null (restored);
+          g_assert_error (error, KBD_ERROR, code->value);
+        }
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 3);
+}
+
 static void
 test_summary (void)
 {
@@ -637,6 +704,7 @@ main (int    argc,
   g_test_add_func ("/session/snapshot/changed-article", test_snapshot_changed_article);
   g_test_add_func ("/session/snapshot/other-article", test_snapshot_other_article);
   g_test_add_func ("/session/snapshot/hostile", test_snapshot_hostile);
+  g_test_add_func ("/session/snapshot/conformance", test_snapshot_conformance);
 
   return g_test_run ();
 }

@@ -380,12 +380,34 @@ test_render_invalid_is_literal (void)
   g_assert_nonnull (strstr (pango, "&lt;c&gt;"));
 }
 
+/* Found by fuzz-text (fuzz/found/text-markdown-code-span-*): CommonMark
+ * strips one space from each end of a code span that has one, after line
+ * breaks became spaces, and nothing from a span of spaces only. */
+static void
+test_markdown_code_span_padding (void)
+{
+  static const struct { const char *text; const char *markdown; } cases[] = {
+    { "Run `\nnet stop spooler\n` now.", "Run `  net stop spooler  ` now." },
+    { "Type `  ` twice.", "Type `  ` twice." },
+    { "Run ` net stop` now.", "Run `  net stop ` now." },
+    { "Run `net stop` now.", "Run `net stop` now." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markdown = kbd_text_render (cases[i].text, KBD_TEXT_FORMAT_MARKDOWN);
+
+      g_assert_cmpstr (markdown, ==, cases[i].markdown);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add_func ("/text/markdown-code-span-padding", test_markdown_code_span_padding);
   g_test_add_func ("/text/render", test_render);
   g_test_add_func ("/text/check-errors", test_check_errors);
   g_test_add_func ("/text/escape", test_escape_roundtrip);
