@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "kbd-application.h"
+#include "kbd-gui-text.h"
 #include "kbd-history-private.h"
 #include "kbd-history-store-private.h"
 #include "kbd-history-view.h"
@@ -235,6 +236,28 @@ after_paint_first_cb (GdkFrameClock *clock,
     g_application_quit (child->app);
 }
 
+/* Median time to lay out @text in the app's article label at 600 px: the
+ * label's width request, then its height for that width (where Pango
+ * wraps). */
+static double
+label_layout_ms (const char *text)
+{
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < 7; i++)
+    {
+      GtkWidget *label = g_object_ref_sink (kbd_gui_text_label_new (text, NULL));
+      int minimum, natural;
+      gint64 t0 = g_get_monotonic_time ();
+
+      gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+      gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, 600, &minimum, &natural, NULL, NULL);
+      g_array_append_vals (samples, &(double) { (g_get_monotonic_time () - t0) / 1000.0 }, 1);
+      g_object_unref (label);
+    }
+  return percentile (samples, 0.5);
+}
+
 static void
 workload_cb (gpointer user_data)
 {
@@ -251,6 +274,16 @@ workload_cb (gpointer user_data)
       g_print ("search-work-median %.2f\nsearch-work-max %.2f\n",
                percentile (child->search_work_ms, 0.5), percentile (child->search_work_ms, 1.0));
       g_print ("rss-end %.1f\n", peak_rss_mb ());
+      {
+        g_autofree char *word = g_strnfill (10000, 'W');
+        GString *step = g_string_new (NULL);
+
+        /* The longest step text the format allows, in ordinary words. */
+        while (step->len + 8 <= 16384)
+          g_string_append (step, "restart ");
+        g_print ("layout-word %.2f\nlayout-step %.2f\n", label_layout_ms (word), label_layout_ms (step->str));
+        g_string_free (step, TRUE);
+      }
     }
   g_application_quit (child->app);
 }
@@ -347,6 +380,7 @@ typedef struct
   double rss_mb;
   double answer_median, answer_max, search_median, search_max, rss_end;
   double answer_work_median, answer_work_max, search_work_median, search_work_max;
+  double layout_word, layout_step;
 } Result;
 
 static gboolean
@@ -396,6 +430,10 @@ spawn_child (const char *self,
         result->search_max = value;
       else if (g_str_equal (name, "rss-end"))
         result->rss_end = value;
+      else if (g_str_equal (name, "layout-word"))
+        result->layout_word = value;
+      else if (g_str_equal (name, "layout-step"))
+        result->layout_step = value;
       else if (g_str_equal (name, "answer-work-median"))
         result->answer_work_median = value;
       else if (g_str_equal (name, "answer-work-max"))
@@ -492,6 +530,10 @@ main (int    argc,
   g_print ("| the app's work per search: query + layout and paint of the next frame | median %.1f ms, max %.1f ms | target: 50 ms | |\n",
            work.search_work_median, work.search_work_max);
   g_print ("| peak RSS after the walk and the searches | %.1f MB | | |\n", work.rss_end);
+  g_print ("| layout of a 10,000-character unbroken word in an article label, 600 px wide (median of 7) | %.1f ms | target: 100 ms | |\n",
+           work.layout_word);
+  g_print ("| layout of the longest step text allowed (16 KiB), 600 px wide (median of 7) | %.1f ms | target: 100 ms | |\n",
+           work.layout_step);
 
   {
     g_autofree char *wal = g_strconcat (db, "-wal", NULL);

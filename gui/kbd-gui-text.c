@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "kbdecide.h"
 #include "kbd-gui-text.h"
 
@@ -8,12 +10,101 @@
  * the library's converter escapes everything and marks only *labels* and
  * `code`; those marks become Pango attributes on a label whose use-markup
  * stays off, so nothing in the text can reach the markup parser as markup. */
+#define LONG_RUN 200   /* characters without a break opportunity */
+#define BREAK_EVERY 32
+
+/* Pango wraps a long run of text with no break opportunity in quadratic
+ * time (a 10,000-character word takes seconds). In Pango markup @markup,
+ * gives every run of more than LONG_RUN characters without white space a
+ * zero-width space every BREAK_EVERY characters. Shorter runs, such as
+ * paths and commands, are left exactly as they are, so they copy intact. */
+static char *
+break_long_runs (const char *markup)
+{
+  GString *out = NULL;
+  const char *p = markup;
+
+  while (*p != '\0')
+    {
+      const char *run = p, *q = p;
+      guint length = 0;
+
+      /* Measure the run that starts here: tags do not count, an entity is
+       * one character. */
+      while (*q != '\0' && !g_ascii_isspace (*q))
+        {
+          if (*q == '<')
+            {
+              while (*q != '\0' && *q != '>')
+                q++;
+              if (*q == '>')
+                q++;
+              continue;
+            }
+          if (*q == '&')
+            {
+              while (*q != '\0' && *q != ';')
+                q++;
+              if (*q == ';')
+                q++;
+            }
+          else
+            q = g_utf8_next_char (q);
+          length++;
+        }
+
+      if (length > LONG_RUN)
+        {
+          guint count = 0;
+
+          if (out == NULL)
+            out = g_string_new_len (markup, run - markup);
+          for (const char *r = run; r < q;)
+            {
+              const char *next;
+
+              if (*r == '<')
+                {
+                  next = strchr (r, '>');
+                  next = next != NULL ? next + 1 : q;
+                  g_string_append_len (out, r, next - r);
+                  r = next;
+                  continue;
+                }
+              if (*r == '&')
+                {
+                  next = strchr (r, ';');
+                  next = next != NULL ? next + 1 : q;
+                }
+              else
+                next = g_utf8_next_char (r);
+              g_string_append_len (out, r, next - r);
+              r = next;
+              if (++count % BREAK_EVERY == 0)
+                g_string_append (out, "\xE2\x80\x8B");
+            }
+        }
+      else if (out != NULL)
+        g_string_append_len (out, run, q - run);
+
+      /* The white space after the run. */
+      p = q;
+      while (*p != '\0' && g_ascii_isspace (*p))
+        p++;
+      if (out != NULL)
+        g_string_append_len (out, q, p - q);
+    }
+
+  return out != NULL ? g_string_free (out, FALSE) : g_strdup (markup);
+}
+
 void
 kbd_gui_label_set_article_text (GtkLabel   *label,
                                 const char *inline_text)
 {
-  g_autofree char *markup = kbd_text_render (inline_text != NULL ? inline_text : "",
-                                             KBD_TEXT_FORMAT_PANGO);
+  g_autofree char *rendered = kbd_text_render (inline_text != NULL ? inline_text : "",
+                                               KBD_TEXT_FORMAT_PANGO);
+  g_autofree char *markup = break_long_runs (rendered);
   g_autofree char *text = NULL;
   PangoAttrList *attributes = NULL;
 

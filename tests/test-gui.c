@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "kbd-application.h"
+#include "kbd-gui-text.h"
 #include "kbd-history-view.h"
 #include "kbd-session-view.h"
 #include "kbd-window.h"
@@ -330,7 +331,14 @@ test_hostile_text (void)
   text = all_text (view);
   assert_no_markup (view);
   g_assert_nonnull (strstr (text, "<a href=\"file:///etc/passwd\">Is it on?</a> & <b>"));
-  g_assert_nonnull (strstr (text, word));
+  {
+    /* The long word is all there, with break opportunities (zero-width
+     * spaces) so that it wraps quickly. */
+    g_auto(GStrv) pieces = g_strsplit (text, "\xE2\x80\x8B", -1);
+    g_autofree char *joined = g_strjoinv ("", pieces);
+
+    g_assert_nonnull (strstr (joined, word));
+  }
   g_assert_nonnull (strstr (text, "<b>Yes</b> &"));
 
   click (view, "<b>Yes</b>");
@@ -670,6 +678,40 @@ test_keyboard_tab_cycle (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A run of text too long to wrap quickly gets break opportunities; a path
+ * or command of ordinary length is left exactly as written, so it copies
+ * intact. */
+static void
+test_long_runs_break (void)
+{
+  g_autofree char *word = g_strnfill (10000, 'W');
+  g_autofree char *path = g_strconcat ("Copy `C:\\", g_strnfill (150, 'p'), "\\Metabase.bin` now", NULL);
+  GtkWidget *label = g_object_ref_sink (kbd_gui_text_label_new (word, NULL));
+  GtkWidget *short_label = g_object_ref_sink (kbd_gui_text_label_new (path, NULL));
+  const char *shown = gtk_label_get_text (GTK_LABEL (label));
+  g_autofree char *expected_path = kbd_text_render (path, KBD_TEXT_FORMAT_PLAIN);
+  guint letters = 0, breaks = 0;
+
+  for (const char *p = shown; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar ch = g_utf8_get_char (p);
+
+      if (ch == 'W')
+        letters++;
+      else
+        {
+          g_assert_cmpint (ch, ==, 0x200B);
+          breaks++;
+        }
+    }
+  g_assert_cmpuint (letters, ==, 10000);
+  g_assert_cmpuint (breaks, >=, 10000 / 100);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (short_label)), ==, expected_path);
+
+  g_object_unref (label);
+  g_object_unref (short_label);
+}
+
 /* Run with KBD_TEST_LOCALIZED=de (LANGUAGE=de) or =pseudo (a catalog that
  * wraps every program string in [[…]]): the start page speaks the user's
  * language, program strings and, in German, the article too. */
@@ -765,6 +807,7 @@ main (int    argc,
   g_test_add_func ("/Kbd/Gui/keyboard-tab-cycle", test_keyboard_tab_cycle);
   g_test_add_func ("/Kbd/Gui/outcome-page", test_outcome_page);
   g_test_add_func ("/Kbd/Gui/hostile-text-is-literal", test_hostile_text);
+  g_test_add_func ("/Kbd/Gui/long-runs-break", test_long_runs_break);
   g_test_add ("/Kbd/Gui/window/escalation-end-to-end", Fixture, NULL, fixture_set_up,
               test_window_escalation, fixture_tear_down);
   g_test_add ("/Kbd/Gui/window/resume-after-destroy", Fixture, NULL, fixture_set_up,
