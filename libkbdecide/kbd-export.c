@@ -200,16 +200,16 @@ write_document (Writer     *writer,
   for (guint i = 0; i < article->nodes->len; i++)
     {
       KbdNode *node = g_ptr_array_index (article->nodes, i);
-      const char *kind = node->kind == KBD_NODE_QUESTION ? _("Question")
-                         : node->kind == KBD_NODE_PROCEDURE ? _("Procedure")
-                         : _("Outcome");
       g_autofree char *node_heading = NULL;
 
       if (md)
         g_string_append_printf (out, "<a id=\"%s\"></a>\n\n", node->id);
 
-      /* Translators: node kind, node id and node title, as a heading */
-      node_heading = g_strdup_printf (_("%s %s: %s"), kind, node->id, kbd_node_get_title (node));
+      /* Translators: the headings of a node: its id, then its title */
+      node_heading = g_strdup_printf (node->kind == KBD_NODE_QUESTION ? _("Question %s: %s")
+                                      : node->kind == KBD_NODE_PROCEDURE ? _("Procedure %s: %s")
+                                      : _("Outcome %s: %s"),
+                                      node->id, kbd_node_get_title (node));
       put_heading (writer, 2, node_heading);
 
       switch (node->kind)

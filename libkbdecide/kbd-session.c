@@ -2246,9 +2246,10 @@ kbd_session_build_summary (KbdSession    *self,
     }
   g_string_append (out, "\n\n");
 
-  g_string_append (out, md ? "### " : "");
-  g_string_append (out, _("Path taken"));
-  g_string_append (out, md ? "\n\n" : ":\n");
+  if (md)
+    g_string_append_printf (out, "### %s\n\n", _("Path taken"));
+  else
+    g_string_append_printf (out, "%s\n", _("Path taken:"));
 
   n = path_length (self);
   for (guint i = 0; i < n; i++)
@@ -2295,9 +2296,10 @@ kbd_session_build_summary (KbdSession    *self,
           continue;
         if (!any_note)
           {
-            g_string_append (out, md ? "\n### " : "\n");
-            g_string_append (out, _("Notes"));
-            g_string_append (out, md ? "\n\n" : ":\n");
+            if (md)
+              g_string_append_printf (out, "\n### %s\n\n", _("Notes"));
+            else
+              g_string_append_printf (out, "\n%s\n", _("Notes:"));
             any_note = TRUE;
           }
         text = kbd_text_escape (event->text, format);

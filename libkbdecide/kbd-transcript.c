@@ -126,13 +126,16 @@ describe_event (Writer   *writer,
       {
         g_autofree char *outcome = article_text (writer, event->label != NULL ? event->label
                                                                               : event->node_id);
-        g_string_append_printf (line, T (N_("Outcome: %s (%s)")), outcome, outcome_label (writer, event->result));
         if (event->text != NULL)
           {
             g_autofree char *contact = article_text (writer, event->text);
-            g_string_append (line, "; ");
-            g_string_append_printf (line, T (N_("escalate to: %s")), contact);
+
+            /* Translators: the outcome's title, its result, whom to contact */
+            g_string_append_printf (line, T (N_("Outcome: %s (%s); escalate to: %s")),
+                                    outcome, outcome_label (writer, event->result), contact);
           }
+        else
+          g_string_append_printf (line, T (N_("Outcome: %s (%s)")), outcome, outcome_label (writer, event->result));
       }
       break;
     default:

@@ -277,8 +277,8 @@ check_text (Validator   *validator,
 {
   if (is_blank (text))
     report (validator, KBD_SEVERITY_ERROR, "empty-text", node_id, line, column,
-            /* Translators: %s is a field such as “prompt” or “steps[2].text” */
-            _("the %s is empty"), what);
+            /* Translators: %s is a field name as the file writes it, such as “prompt” or “steps[2].text” */
+            _("the field “%s” is empty"), what);
 }
 
 static void
