@@ -66,7 +66,10 @@ if cc -Wall -Werror "${sanitize_flags[@]}" -o "$work/ticket-plugin" "$examples/c
 else
   show "$work/cc.log"; not_ok "C plug-in builds against the installed library with pkg-config"
 fi
-if ldd "$work/ticket-plugin" 2>/dev/null | grep -q "libkbdecide-1.so.0 => $libdir/"; then
+# (ldd's output is kept first: with pipefail, grep -q stopping early would
+# make ldd die of SIGPIPE and the check fail at random.)
+linked=$(ldd "$work/ticket-plugin" 2>/dev/null || true)
+if [[ "$linked" == *"libkbdecide-1.so.0 => $libdir/"* ]]; then
   ok "C plug-in loads the installed libkbdecide-1.so.0"
 else
   not_ok "C plug-in loads the installed libkbdecide-1.so.0"
