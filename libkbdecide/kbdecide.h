@@ -14,6 +14,7 @@
 # include "kbd-session.h"
 # include "kbd-catalog.h"
 # include "kbd-reference.h"
+# include "kbd-index.h"
 # include "kbd-export.h"
 # include "kbd-history.h"
 # include "kbd-history-model.h"
