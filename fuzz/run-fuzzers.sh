@@ -14,7 +14,10 @@
 # Environment:
 #   FUZZ_ARTIFACTS_DIR  where crash/leak/timeout reproducers and the logs go
 #                       (default: fuzz/artifacts/ in the source tree)
-#   FUZZ_TARGETS        the harnesses to run (default: all four)
+#   FUZZ_TARGETS        the harnesses to run (default: all five)
+#   KBD_KB_SAMPLE       the classic KB sample whose files seed fuzz-reference
+#                       (default: ../shared/kbarchive-sample beside the
+#                       checkout, when it is there)
 #
 # Exits 0 when no harness found anything, 1 when one did (it says which and
 # where the reproducer is), 2 on a usage or setup error.
@@ -35,7 +38,7 @@ case $build_arg in
   *) builddir=$srcroot/$build_arg ;;
 esac
 
-targets=${FUZZ_TARGETS:-"fuzz-json fuzz-text fuzz-article fuzz-session"}
+targets=${FUZZ_TARGETS:-"fuzz-json fuzz-text fuzz-article fuzz-session fuzz-reference"}
 
 for t in $targets fuzz-seeds; do
   if [ ! -x "$builddir/fuzz/$t" ]; then
@@ -55,7 +58,8 @@ trap 'rm -rf "$work"' EXIT INT TERM
 # Seeds ---------------------------------------------------------------------
 # Built at every run from the articles and the conformance files, so they
 # follow the format; the session seeds come from the library itself.
-mkdir -p "$work/seeds/article" "$work/seeds/json" "$work/seeds/text" "$work/seeds/session"
+mkdir -p "$work/seeds/article" "$work/seeds/json" "$work/seeds/text" "$work/seeds/session" \
+  "$work/seeds/reference"
 
 articles=$( (ls "$srcroot"/kb/*.json; find "$srcroot/tests/kb" -name '*.json' -type f) 2>/dev/null | sort)
 for f in $articles; do
@@ -70,6 +74,16 @@ KBD_SOURCE_ROOT=$srcroot "$builddir/fuzz/fuzz-seeds" \
   --session "$work/seeds/session" --json "$work/seeds/json" --text "$work/seeds/text" \
   $articles > "$work/seeds.log" 2>&1 || { cat "$work/seeds.log" >&2; exit 2; }
 cp "$srcroot"/fuzz/corpus/text/* "$work/seeds/text/" 2>/dev/null
+
+# Classic KB articles: the hand-made ones of fuzz/corpus/reference/ (each
+# encoding, headings of both levels, mentions) and the 200 smallest files of
+# the KB sample, small files being the fastest to mutate.
+cp "$srcroot"/fuzz/corpus/reference/* "$work/seeds/reference/" 2>/dev/null
+sample=${KBD_KB_SAMPLE:-$srcroot/../shared/kbarchive-sample}
+if [ -d "$sample" ]; then
+  find "$sample" -maxdepth 1 -type f -iname 'Q*.txt' -size -6k | sort | head -n 200 |
+    while read -r f; do cp "$f" "$work/seeds/reference/"; done
+fi
 
 # Sanitizers: UB is a crash, leaks are checked, GLib allocates with malloc.
 export G_SLICE=always-malloc
@@ -94,6 +108,7 @@ for t in $targets; do
     fuzz-article) seeds=article; dict=json.dict ;;
     fuzz-session) seeds=session; dict=json.dict ;;
     fuzz-text) seeds=text; dict=inline.dict ;;
+    fuzz-reference) seeds=reference; dict=reference.dict ;;
     *) echo "$0: unknown harness $t" >&2; exit 2 ;;
   esac
 
