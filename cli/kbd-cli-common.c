@@ -69,6 +69,11 @@ looks_like_file (const char *arg)
 const char kbd_cli_language_help[] =
   N_("Article language such as “de” (default: yours; “C”: the original)");
 const char kbd_cli_language_arg[] = N_("LANGUAGE");
+const char kbd_cli_kb_dir_help[] = N_("Also look for articles in DIR");
+const char kbd_cli_kb_dir_arg[] = N_("DIR");
+const char kbd_cli_index_help[] =
+  N_("Use FILE as the search index (default: $XDG_CACHE_HOME/kbdecide/index.db)");
+const char kbd_cli_index_arg[] = N_("FILE");
 
 KbdArticle *
 kbd_cli_open_article (KbdCli        *cli,

@@ -68,11 +68,35 @@ int             kbd_cli_command_history  (KbdCli              *cli,
 int             kbd_cli_command_i18n     (KbdCli              *cli,
                                           int                  argc,
                                           char               **argv);
+int             kbd_cli_command_search   (KbdCli              *cli,
+                                          int                  argc,
+                                          char               **argv);
+int             kbd_cli_command_import   (KbdCli              *cli,
+                                          int                  argc,
+                                          char               **argv);
+int             kbd_cli_command_index    (KbdCli              *cli,
+                                          int                  argc,
+                                          char               **argv);
+int             kbd_cli_show_reference   (KbdCli              *cli,
+                                          const char          *arg,
+                                          const char          *index_file);
 
 /* The --lang option of the commands that show an article. */
 extern const char kbd_cli_language_help[];
 extern const char kbd_cli_language_arg[];
 #define KBD_CLI_LANGUAGE_ENTRY(cli) \
   { "lang", 0, 0, G_OPTION_ARG_STRING, &(cli)->language, kbd_cli_language_help, kbd_cli_language_arg }
+
+/* The --kb-dir option of the commands that read the search path. */
+extern const char kbd_cli_kb_dir_help[];
+extern const char kbd_cli_kb_dir_arg[];
+#define KBD_CLI_KB_DIR_ENTRY(variable) \
+  { "kb-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &(variable), kbd_cli_kb_dir_help, kbd_cli_kb_dir_arg }
+
+/* The --index option of the commands that use the search index. */
+extern const char kbd_cli_index_help[];
+extern const char kbd_cli_index_arg[];
+#define KBD_CLI_INDEX_ENTRY(variable) \
+  { "index", 0, 0, G_OPTION_ARG_FILENAME, &(variable), kbd_cli_index_help, kbd_cli_index_arg }
 
 G_END_DECLS

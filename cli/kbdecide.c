@@ -219,10 +219,11 @@ command_show (KbdCli  *cli,
               char **argv)
 {
   g_auto(GStrv) kb_dirs = NULL;
+  g_autofree char *index_file = NULL;
   const GOptionEntry entries[] = {
-    { "kb-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &kb_dirs,
-      N_("Also look for articles in DIR"), N_("DIR") },
+    KBD_CLI_KB_DIR_ENTRY (kb_dirs),
     KBD_CLI_LANGUAGE_ENTRY (cli),
+    KBD_CLI_INDEX_ENTRY (index_file),
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -240,6 +241,12 @@ command_show (KbdCli  *cli,
       kbd_cli_print_error (_("show needs one article id or file"));
       return KBD_CLI_EXIT_USAGE;
     }
+
+  /* A reference article, by its file or through the search index. */
+  exit_code = kbd_cli_show_reference (cli, argv[1], index_file);
+  if (exit_code >= 0)
+    return exit_code;
+  exit_code = KBD_CLI_EXIT_OK;
 
   article = kbd_cli_open_article (cli, argv[1], &exit_code);
   if (article == NULL)
@@ -263,8 +270,7 @@ command_export (KbdCli  *cli,
       N_("dot, mermaid, markdown, text or strings (default: markdown)"), N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Write to FILE instead of standard output"), N_("FILE") },
-    { "kb-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &kb_dirs,
-      N_("Also look for articles in DIR"), N_("DIR") },
+    KBD_CLI_KB_DIR_ENTRY (kb_dirs),
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -329,8 +335,7 @@ command_list (KbdCli  *cli,
   g_auto(GStrv) kb_dirs = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "kb-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &kb_dirs,
-      N_("Also look for articles in DIR"), N_("DIR") },
+    KBD_CLI_KB_DIR_ENTRY (kb_dirs),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the list as JSON"), NULL },
     { NULL }
   };
@@ -423,6 +428,9 @@ static const Command commands[] = {
   { "show", command_show, N_("Print a whole article as readable text") },
   { "export", command_export, N_("Export an article as dot, mermaid, markdown, text or strings") },
   { "list", command_list, N_("List the articles on the search path") },
+  { "search", kbd_cli_command_search, N_("Find articles by words in the search index") },
+  { "import", kbd_cli_command_import, N_("Import folders of classic plain-text KB articles") },
+  { "index", kbd_cli_command_index, N_("Update, rebuild or describe the search index") },
   { "history", kbd_cli_command_history, N_("List, search, export, resume and delete recorded sessions") },
   { "i18n", kbd_cli_command_i18n, N_("Extract, update and count article translations") },
 };

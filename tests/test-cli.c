@@ -112,7 +112,9 @@ parse_json (const char *text)
 static void
 test_help (void)
 {
-  static const char *const commands[] = { "run", "validate", "show", "export", "list", "history" };
+  static const char *const commands[] = {
+    "run", "validate", "show", "export", "list", "history", "search", "import", "index"
+  };
   static const char *const history_commands[] = {
     "list", "show", "search", "export", "resume", "stats", "delete", "backup"
   };
@@ -647,6 +649,467 @@ test_validate_lang (void)
   g_assert_nonnull (strstr (stats.out, "de: 73 of 75 strings translated (97%), 1 stale, 1 missing, 0 unusable"));
 }
 
+/* The article library: classic KB articles ------------------------------------ */
+
+/* A classic plain-text KB article: the header, SYMPTOMS, MORE INFORMATION. */
+static char *
+classic_article (guint       number,
+                 const char *title,
+                 const char *product,
+                 const char *symptoms,
+                 const char *more)
+{
+  return g_strdup_printf ("DOCUMENT:Q%u  06-AUG-2002  [exchange]\r\n"
+                          "TITLE   :%s\r\n"
+                          "PRODUCT :%s\r\n"
+                          "PROD/VER::5.5\r\n"
+                          "OPER/SYS:\r\n"
+                          "KEYWORDS:kbhowto kbtshoot\r\n"
+                          "\r\n"
+                          "======================================================================\r\n"
+                          "\r\n"
+                          "SYMPTOMS\r\n"
+                          "========\r\n"
+                          "\r\n"
+                          "%s\r\n"
+                          "\r\n"
+                          "MORE INFORMATION\r\n"
+                          "================\r\n"
+                          "\r\n"
+                          "%s\r\n",
+                          number, title, product, symptoms, more);
+}
+
+static void
+write_bytes (const char *directory,
+             const char *name,
+             const char *contents,
+             gssize      length)
+{
+  g_autofree char *path = g_build_filename (directory, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+/* A folder "classic" of three good articles in the test's cache folder:
+ * Q317627 mentions Q119591 and has a monospace block; q200001.txt is
+ * ISO-8859-1. With @bad, also a file that is no article and a folder
+ * named like one. */
+static char *
+make_classic_folder (gboolean bad)
+{
+  g_autofree char *parent = cache_file ("import");
+  char *folder = g_build_filename (parent, "classic", NULL);
+  g_autofree char *q317627 =
+    classic_article (317627, "XWEB: Troubleshooting HTTP 401.x Errs in Outlook Web Access 5.5",
+                     "Microsoft Exchange",
+                     "Users get HTTP 401 errors when they log on to Outlook Web Access.",
+                     "For more information, see Q119591.\r\n"
+                     "\r\n"
+                     "   C:\\> iisreset /restart\r\n"
+                     "      Column A    Column B");
+  g_autofree char *q119591 =
+    classic_article (119591, "How to Obtain Microsoft Support Files from Online Services",
+                     "Microsoft Exchange", "Support files are available for download.",
+                     "Use the download service; see Q317627.");
+  /* "Café … Zürich" in ISO-8859-1. */
+  g_autofree char *q200001 =
+    classic_article (200001, "Caf\xe9 configuration of the Z\xfcrich mail gateway", "Microsoft Mail",
+                     "The gateway stops working in the caf\xe9.", "Restart the gateway.");
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  write_bytes (folder, "Q317627.TXT", q317627, -1);
+  write_bytes (folder, "Q119591.TXT", q119591, -1);
+  write_bytes (folder, "q200001.txt", q200001, -1);
+  write_bytes (folder, "README.md", "Not an article, and not a .txt file.\n", -1);
+  if (bad)
+    {
+      g_autofree char *not_a_file = g_build_filename (folder, "Q888888.TXT", NULL);
+
+      write_bytes (folder, "Q999999.TXT", "This is not a KB article.\n", -1);
+      g_assert_cmpint (g_mkdir_with_parents (not_a_file, 0700), ==, 0);
+    }
+  return folder;
+}
+
+static char *
+file_contents (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static JsonObject *
+index_stats (const char *index_file,
+             const char *folder)
+{
+  g_auto(Result) r = { 0, };
+  g_autoptr(JsonNode) root = NULL;
+
+  if (folder != NULL)
+    run (&r, NULL, "index", "--stats", "--json", "--index", index_file, "--kb-dir", folder);
+  else
+    run (&r, NULL, "index", "--stats", "--json", "--index", index_file);
+  root = parse_json (r.out);
+  return json_object_ref (json_node_get_object (root));
+}
+
+static void
+test_import (void)
+{
+  g_autofree char *folder = make_classic_folder (TRUE);
+  g_autofree char *target = g_build_filename (g_get_user_data_dir (), "kbdecide", "kb", "classic", NULL);
+  static const char *const names[] = { "Q317627.TXT", "Q119591.TXT", "q200001.txt" };
+  g_autofree char *index_file = g_build_filename (g_get_user_cache_dir (), "kbdecide", "index.db", NULL);
+
+  {
+    g_auto(Result) r = { 0, };
+    g_autofree char *bad_copy = g_build_filename (target, "Q999999.TXT", NULL);
+    struct stat st;
+
+    run (&r, NULL, "import", folder);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_true (g_str_has_prefix (r.out, "Imported 3 articles (3 new, 0 updated, 2 failed). "
+                                            "The index holds "));
+    /* Each bad file is named, with the reason. */
+    g_assert_nonnull (strstr (r.err, "Q999999.TXT"));
+    g_assert_nonnull (strstr (r.err, "Q888888.TXT"));
+    g_assert_null (strstr (r.err, "README.md"));
+    g_assert_null (strstr (r.err, "\r"));
+
+    /* Copied byte for byte, the ISO-8859-1 file too, into a private folder. */
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *source = g_build_filename (folder, names[i], NULL);
+        g_autofree char *copy = g_build_filename (target, names[i], NULL);
+        g_autofree char *a = file_contents (source);
+        g_autofree char *b = file_contents (copy);
+
+        g_assert_cmpstr (a, ==, b);
+      }
+    g_assert_false (g_file_test (bad_copy, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (g_stat (target, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+    /* The default index, in the test's cache folder. */
+    g_assert_true (g_file_test (index_file, G_FILE_TEST_IS_REGULAR));
+  }
+  {
+    /* Again: nothing new; then a changed file is replaced and counted. */
+    g_auto(Result) r = { 0, };
+    g_auto(Result) changed = { 0, };
+    g_autofree char *q119591 = classic_article (119591, "How to Obtain Support Files, Revised",
+                                                "Microsoft Exchange", "Revised.", "Revised.");
+    g_autofree char *copy = g_build_filename (target, "Q119591.TXT", NULL);
+    g_autofree char *contents = NULL;
+
+    run (&r, NULL, "import", folder);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_true (g_str_has_prefix (r.out, "Imported 3 articles (0 new, 0 updated, 2 failed)."));
+
+    write_bytes (folder, "Q119591.TXT", q119591, -1);
+    run (&changed, NULL, "import", folder);
+    g_assert_true (g_str_has_prefix (changed.out, "Imported 3 articles (0 new, 1 updated, 2 failed)."));
+    contents = file_contents (copy);
+    g_assert_cmpstr (contents, ==, q119591);
+  }
+  {
+    /* The index holds the imported articles: the bad files were not copied. */
+    g_autoptr(JsonObject) stats = index_stats (index_file, NULL);
+
+    g_assert_cmpint (json_object_get_int_member (stats, "references"), ==, 3);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "problems")), ==, 0);
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "search", "revised");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_str_has_prefix (r.out, "Q119591 "));
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "import");
+    g_assert_cmpint (r.status, ==, 2);
+    assert_one_error_line (&r, NULL);
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "import", "/nonexistent/folder");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "/nonexistent/folder"));
+  }
+}
+
+static void
+test_search (void)
+{
+  g_autofree char *folder = make_classic_folder (FALSE);
+  g_autofree char *kb = kb_dir ();
+  g_autofree char *index_file = cache_file ("search.db");
+
+  {
+    /* Plain text when not on a terminal: no escapes, no progress. */
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "search", "--index", index_file, "--kb-dir", folder, "401", "errors");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    g_assert_true (g_str_has_prefix (r.out, "Q317627    XWEB: Troubleshooting HTTP 401.x Errs in Outlook Web Access 5.5\n"));
+    g_assert_nonnull (strstr (r.out, "reference · Microsoft Exchange\n"));
+    g_assert_nonnull (strstr (r.out, "Users get HTTP 401 errors when they log on"));
+    g_assert_null (strstr (r.out, "\033"));
+  }
+  {
+    g_auto(Result) r = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+    JsonArray *results;
+    JsonObject *first;
+
+    run (&r, NULL, "search", "--index", index_file, "--kb-dir", folder, "--kb-dir", kb, "--json",
+         "Exchange");
+    g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    results = json_node_get_array (root);
+    g_assert_cmpuint (json_array_get_length (results), >=, 3);
+    for (guint i = 0; i < json_array_get_length (results); i++)
+      {
+        JsonObject *result = json_array_get_object_element (results, i);
+
+        g_assert_true (json_object_has_member (result, "id"));
+        g_assert_true (json_object_has_member (result, "title"));
+        g_assert_true (json_object_has_member (result, "product"));
+        g_assert_true (json_object_has_member (result, "file"));
+        g_assert_true (json_object_has_member (result, "snippet"));
+        g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (result, "score")));
+        g_assert_null (strstr (json_object_get_string_member (result, "snippet"), "\033"));
+      }
+    /* The decision tree has Exchange in its title. */
+    first = json_array_get_object_element (results, 0);
+    g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, "KB312395");
+    g_assert_cmpstr (json_object_get_string_member (first, "kind"), ==, "tree");
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (first, "file"), "KB312395.json"));
+  }
+  {
+    g_auto(Result) r = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+    JsonArray *results;
+
+    run (&r, NULL, "search", "--index", index_file, "--kb-dir", folder, "--kb-dir", kb, "--json",
+         "--kind", "reference", "--limit", "2", "Exchange");
+    g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    results = json_node_get_array (root);
+    g_assert_cmpuint (json_array_get_length (results), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "kind"),
+                       ==, "reference");
+  }
+  {
+    /* Accents do not matter; the ISO-8859-1 file is found as UTF-8. */
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "search", "--index", index_file, "--kb-dir", folder, "--product", "mail", "cafe");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_str_has_prefix (r.out, "Q200001    Café configuration of the Zürich mail gateway\n"));
+  }
+  {
+    /* A file added later is found: the index is brought up to date first. */
+    g_auto(Result) r = { 0, };
+    g_autofree char *added = classic_article (300003, "Printer spooler hangs", "Microsoft Windows NT",
+                                              "The spooler hangs.", "Restart it.");
+
+    write_bytes (folder, "Q300003.TXT", added, -1);
+    run (&r, NULL, "search", "--index", index_file, "--kb-dir", folder, "spooler");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_str_has_prefix (r.out, "Q300003 "));
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "search", "--index", index_file, "--kb-dir", folder, "--kind", "tree", "spooler");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.out, ==, "");
+    assert_one_error_line (&r, "no article matches “spooler”");
+  }
+  {
+    g_auto(Result) r = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+
+    run (&r, NULL, "search", "--index", index_file, "--kb-dir", folder, "--json", "zyzzyva");
+    g_assert_cmpint (r.status, ==, 1);
+    root = parse_json (r.out);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 0);
+    assert_one_error_line (&r, "zyzzyva");
+  }
+  /* Usage errors: no words, only punctuation, a bad kind or limit. */
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "search", "--index", index_file);
+    g_assert_cmpint (r.status, ==, 2);
+    assert_one_error_line (&r, NULL);
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "search", "--index", index_file, "\"\" ** --");
+    g_assert_cmpint (r.status, ==, 2);
+    assert_one_error_line (&r, "no word");
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "search", "--index", index_file, "--kind", "faq", "spooler");
+    g_assert_cmpint (r.status, ==, 2);
+    assert_one_error_line (&r, "faq");
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "search", "--index", index_file, "--limit", "0", "spooler");
+    g_assert_cmpint (r.status, ==, 2);
+    assert_one_error_line (&r, "--limit");
+  }
+}
+
+static void
+test_show_reference (void)
+{
+  g_autofree char *folder = make_classic_folder (FALSE);
+  g_autofree char *kb = kb_dir ();
+  g_autofree char *index_file = cache_file ("show.db");
+  g_autofree char *first = NULL;
+
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "show", "--index", index_file, "--kb-dir", folder, "Q317627");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    g_assert_true (g_str_has_prefix (r.out,
+                                     "XWEB: Troubleshooting HTTP 401.x Errs in Outlook Web Access 5.5\n"
+                                     "===============================================================\n"
+                                     "\n"
+                                     "Article: Q317627\n"
+                                     "Date: 2002-08-06\n"
+                                     "Product: Microsoft Exchange\n"
+                                     "Versions: :5.5\n"
+                                     "Keywords: kbhowto, kbtshoot\n"));
+    g_assert_nonnull (strstr (r.out, "\nSYMPTOMS\n========\n\nUsers get HTTP 401 errors when they log on"));
+    /* The monospace block as written, indentation and alignment kept. */
+    g_assert_nonnull (strstr (r.out, "\n   C:\\> iisreset /restart\n      Column A    Column B\n"));
+    g_assert_true (g_str_has_suffix (r.out, "See also\n--------\n\n"
+                                            "  Q119591    How to Obtain Microsoft Support Files from Online Services\n"));
+    first = g_strdup (r.out);
+  }
+  {
+    /* Every spelling of the number finds the same article. */
+    static const char *const spellings[] = { "KB317627", "317627", "q317627" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (spellings); i++)
+      {
+        g_auto(Result) r = { 0, };
+        run (&r, NULL, "show", "--index", index_file, "--kb-dir", folder, spellings[i]);
+        g_assert_cmpint (r.status, ==, 0);
+        g_assert_cmpstr (r.out, ==, first);
+      }
+  }
+  {
+    /* A file, by its path; the ISO-8859-1 one comes out as UTF-8. */
+    g_auto(Result) r = { 0, };
+    g_autofree char *file = g_build_filename (folder, "q200001.txt", NULL);
+
+    run (&r, NULL, "show", "--index", index_file, file);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_str_has_prefix (r.out, "Café configuration of the Zürich mail gateway\n"));
+    g_assert_nonnull (strstr (r.out, "The gateway stops working in the café.\n"));
+    g_assert_null (strstr (r.out, "See also"));
+  }
+  {
+    /* A decision tree on the search path is still shown as one. */
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "show", "--index", index_file, "--kb-dir", folder, "--kb-dir", kb, "312395");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_str_has_prefix (r.out, "KB312395: "));
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "show", "--index", index_file, "--kb-dir", folder, "Q5");
+    g_assert_cmpint (r.status, ==, 3);
+    assert_one_error_line (&r, "Q5");
+  }
+}
+
+static void
+test_index (void)
+{
+  g_autofree char *folder = make_classic_folder (FALSE);
+  g_autofree char *index_file = cache_file ("index-test.db");
+
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "index", "--index", index_file, "--kb-dir", folder);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    g_assert_true (g_str_has_prefix (r.out, "Index updated: 3 added, 0 changed, 0 removed, "));
+    g_assert_true (g_file_test (index_file, G_FILE_TEST_IS_REGULAR));
+  }
+  {
+    g_auto(Result) r = { 0, };
+    g_autofree char *file_line = g_strdup_printf ("Index file: %s\n", index_file);
+
+    run (&r, NULL, "index", "--stats", "--index", index_file, "--kb-dir", folder);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_str_has_prefix (r.out, file_line));
+    g_assert_nonnull (strstr (r.out, "\nSize on disk: "));
+    g_assert_nonnull (strstr (r.out, "\n  Reference articles: 3\n"));
+    g_assert_nonnull (strstr (r.out, "\nLast update: 0 added, 0 changed, 0 removed, "));
+    g_assert_nonnull (strstr (r.out, "\nProblems: 0\n"));
+  }
+  {
+    /* A broken file is a problem that makes the exit status 1. */
+    g_autoptr(JsonObject) stats = NULL;
+    JsonObject *last;
+    JsonArray *problems;
+
+    write_bytes (folder, "Q999999.TXT", "This is not a KB article.\n", -1);
+    stats = index_stats (index_file, folder);
+    last = json_object_get_object_member (stats, "last_update");
+    problems = json_object_get_array_member (stats, "problems");
+    g_assert_cmpstr (json_object_get_string_member (stats, "file"), ==, index_file);
+    g_assert_cmpint (json_object_get_int_member (stats, "size"), >, 0);
+    g_assert_cmpint (json_object_get_int_member (stats, "references"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (last, "added"), ==, 0);
+    g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+    g_assert_nonnull (strstr (json_array_get_string_element (problems, 0), "Q999999.TXT"));
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "index", "--index", index_file, "--kb-dir", folder);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "Q999999.TXT"));
+  }
+  {
+    /* Rebuilt from nothing: every article added again. */
+    g_auto(Result) r = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+    JsonObject *last;
+    g_autofree char *deleted = g_build_filename (folder, "Q999999.TXT", NULL);
+
+    g_assert_cmpint (g_unlink (deleted), ==, 0);
+    run (&r, NULL, "index", "--rebuild", "--json", "--index", index_file, "--kb-dir", folder);
+    g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    last = json_object_get_object_member (json_node_get_object (root), "last_update");
+    g_assert_cmpint (json_object_get_int_member (last, "added"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (last, "removed"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "references"), ==, 3);
+  }
+  {
+    g_auto(Result) r = { 0, };
+    run (&r, NULL, "index", "--index", index_file, "extra");
+    g_assert_cmpint (r.status, ==, 2);
+    assert_one_error_line (&r, NULL);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -663,6 +1126,10 @@ main (int    argc,
   g_test_add_func ("/cli/validate", test_validate);
   g_test_add_func ("/cli/validate/lang", test_validate_lang);
   g_test_add_func ("/cli/show-export-list", test_show_export_list);
+  g_test_add_func ("/cli/import", test_import);
+  g_test_add_func ("/cli/search", test_search);
+  g_test_add_func ("/cli/show/reference", test_show_reference);
+  g_test_add_func ("/cli/index", test_index);
 
   return g_test_run ();
 }
