@@ -14,7 +14,7 @@ import sys
 
 # GOption's own text (GLib's domain, not ours).
 GLIB_LINES = {"Usage:", "Help Options:", "Application Options:", "-h, --help Show help options"}
-COMMANDS = ["run", "validate", "show", "export", "list", "history", "i18n"]
+COMMANDS = ["run", "validate", "show", "export", "list", "search", "import", "index", "history", "i18n"]
 HISTORY = ["list", "show", "search", "export", "resume", "stats", "delete", "backup"]
 I18N = ["extract", "update", "stats"]
 
