@@ -936,8 +936,8 @@ print_stats (KbdIndex *index)
   g_print (_("Articles: %u\n"), kbd_index_get_n_articles (index));
   if (n_trees >= 0)
     {
-      g_print (_("  Troubleshooters: %" G_GINT64_FORMAT "\n"), n_trees);
-      g_print (_("  Reference articles: %" G_GINT64_FORMAT "\n"), n_references);
+      g_print (_("  Troubleshooters: %lld\n"), (long long) n_trees);
+      g_print (_("  Reference articles: %lld\n"), (long long) n_references);
     }
   g_print (_("Last update: %u added, %u changed, %u removed, %u unchanged\n"),
            added, changed, removed, unchanged);
