@@ -12,8 +12,14 @@ struct _KbdApplication
 
   KbdCatalog *catalog;
   KbdHistory *history;
+  KbdIndex *index;
+  GCancellable *index_cancellable;
   GSettings *settings;
   gboolean loaded;
+  gboolean indexing;
+  gboolean index_ready;
+  guint index_done;
+  guint index_total;
   guint load_source;
 };
 
@@ -37,6 +43,87 @@ history_write_failed_cb (KbdHistory     *history,
 
   if (window != NULL)
     kbd_window_toast (window, message);
+}
+
+/* The index ------------------------------------------------------------------- */
+
+static void
+index_progress_cb (guint    done,
+                   guint    total,
+                   gpointer user_data)
+{
+  KbdApplication *self = user_data;
+  KbdWindow *window = get_window (self);
+
+  self->index_done = done;
+  self->index_total = total;
+  if (window != NULL)
+    kbd_window_index_progress (window, done, total);
+}
+
+static void
+index_updated_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KbdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  KbdWindow *window;
+
+  self->indexing = FALSE;
+  g_clear_object (&self->index_cancellable);
+  if (!kbd_index_update_finish (KBD_INDEX (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* A failed update leaves the index as it was: still worth searching. */
+  self->index_ready = TRUE;
+  window = get_window (self);
+  if (window == NULL)
+    return;
+  kbd_window_index_finished (window);
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The article index could not be updated: %s"), error->message);
+      kbd_window_toast (window, message);
+    }
+}
+
+/* Brings the article index up to date with the catalog's folders in a
+ * worker thread; the window shows how far it has come, and searches the
+ * index once it is done. */
+static void
+start_indexing (KbdApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  KbdWindow *window = get_window (self);
+
+  self->index = kbd_index_new (g_getenv ("KBDECIDE_INDEX"), &error);
+  if (self->index == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The article index cannot be opened: %s"), error->message);
+      if (window != NULL)
+        kbd_window_toast (window, message);
+      return;
+    }
+  if (kbd_index_get_notice (self->index) != NULL && window != NULL)
+    kbd_window_toast (window, kbd_index_get_notice (self->index));
+
+  self->index_cancellable = g_cancellable_new ();
+  self->indexing = TRUE;
+  self->index_done = self->index_total = 0;
+  kbd_index_update_async (self->index, kbd_catalog_get_directories (self->catalog), self->index_cancellable,
+                          index_progress_cb, g_object_ref (self), g_object_unref,
+                          index_updated_cb, g_object_ref (self));
+  if (window != NULL)
+    kbd_window_index_progress (window, 0, 0);
+}
+
+static void
+stop_indexing (KbdApplication *self)
+{
+  if (self->index_cancellable != NULL)
+    g_cancellable_cancel (self->index_cancellable);
 }
 
 /* The article library and the history are read after the first frame is
@@ -84,6 +171,7 @@ kbd_application_load (KbdApplication *self)
       kbd_window_history_ready (window);
       kbd_window_offer_resume (window);
     }
+  start_indexing (self);
 }
 
 static gboolean
@@ -108,6 +196,10 @@ ensure_window (KbdApplication *self)
         {
           kbd_window_set_catalog (window, self->catalog);
           kbd_window_history_ready (window);
+          if (self->indexing)
+            kbd_window_index_progress (window, self->index_done, self->index_total);
+          else if (self->index_ready)
+            kbd_window_index_finished (window);
         }
     }
   return window;
@@ -221,10 +313,25 @@ kbd_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 }
 
+/* Indexing is for the window's search: without a window it stops, between
+ * two files, keeping what it did for the next start. */
+static void
+kbd_application_window_removed (GtkApplication *application,
+                                GtkWindow      *window)
+{
+  KbdApplication *self = KBD_APPLICATION (application);
+
+  GTK_APPLICATION_CLASS (kbd_application_parent_class)->window_removed (application, window);
+  if (gtk_application_get_windows (application) == NULL)
+    stop_indexing (self);
+}
+
 static void
 kbd_application_shutdown (GApplication *application)
 {
   KbdApplication *self = KBD_APPLICATION (application);
+
+  stop_indexing (self);
 
   if (self->history != NULL)
     kbd_history_flush (self->history, NULL);
@@ -238,6 +345,9 @@ kbd_application_dispose (GObject *object)
   KbdApplication *self = KBD_APPLICATION (object);
 
   g_clear_handle_id (&self->load_source, g_source_remove);
+  stop_indexing (self);
+  g_clear_object (&self->index_cancellable);
+  g_clear_object (&self->index);
   g_clear_object (&self->history);
   g_clear_object (&self->catalog);
   g_clear_object (&self->settings);
@@ -250,12 +360,14 @@ kbd_application_class_init (KbdApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->dispose = kbd_application_dispose;
   app_class->startup = kbd_application_startup;
   app_class->shutdown = kbd_application_shutdown;
   app_class->activate = kbd_application_activate;
   app_class->open = kbd_application_open;
+  gtk_app_class->window_removed = kbd_application_window_removed;
 }
 
 static void
@@ -287,4 +399,27 @@ kbd_application_get_history (KbdApplication *self)
 {
   g_return_val_if_fail (KBD_IS_APPLICATION (self), NULL);
   return self->history;
+}
+
+/* The article index, once opened; search it when
+ * kbd_application_get_index_ready() says so. */
+KbdIndex *
+kbd_application_get_index (KbdApplication *self)
+{
+  g_return_val_if_fail (KBD_IS_APPLICATION (self), NULL);
+  return self->index;
+}
+
+gboolean
+kbd_application_get_index_ready (KbdApplication *self)
+{
+  g_return_val_if_fail (KBD_IS_APPLICATION (self), FALSE);
+  return self->index != NULL && self->index_ready;
+}
+
+gboolean
+kbd_application_get_indexing (KbdApplication *self)
+{
+  g_return_val_if_fail (KBD_IS_APPLICATION (self), FALSE);
+  return self->indexing;
 }

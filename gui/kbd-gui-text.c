@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "kbdecide.h"
 #include "kbd-gui-text.h"
 
@@ -14,15 +16,17 @@
 #define BREAK_EVERY 32
 
 /* Pango wraps a long run of text with no break opportunity in quadratic
- * time (a 10,000-character word takes seconds). In Pango markup @markup,
- * gives every run of more than LONG_RUN characters without white space a
- * zero-width space every BREAK_EVERY characters. Shorter runs, such as
- * paths and commands, are left exactly as they are, so they copy intact. */
-static char *
-break_long_runs (const char *markup)
+ * time (a 10,000-character word takes seconds). Gives every run of more
+ * than LONG_RUN characters without white space in @text a zero-width space
+ * every BREAK_EVERY characters. Shorter runs, such as paths and commands,
+ * are left exactly as they are, so they copy intact. When @is_markup, @text
+ * is Pango markup: tags take no room and an entity is one character. */
+char *
+kbd_gui_break_long_runs (const char *text,
+                         gboolean    is_markup)
 {
   GString *out = NULL;
-  const char *p = markup;
+  const char *p = text;
 
   while (*p != '\0')
     {
@@ -33,7 +37,7 @@ break_long_runs (const char *markup)
        * one character. */
       while (*q != '\0' && !g_ascii_isspace (*q))
         {
-          if (*q == '<')
+          if (is_markup && *q == '<')
             {
               while (*q != '\0' && *q != '>')
                 q++;
@@ -41,7 +45,7 @@ break_long_runs (const char *markup)
                 q++;
               continue;
             }
-          if (*q == '&')
+          if (is_markup && *q == '&')
             {
               while (*q != '\0' && *q != ';')
                 q++;
@@ -58,12 +62,12 @@ break_long_runs (const char *markup)
           guint count = 0;
 
           if (out == NULL)
-            out = g_string_new_len (markup, run - markup);
+            out = g_string_new_len (text, run - text);
           for (const char *r = run; r < q;)
             {
               const char *next;
 
-              if (*r == '<')
+              if (is_markup && *r == '<')
                 {
                   next = strchr (r, '>');
                   next = next != NULL ? next + 1 : q;
@@ -71,7 +75,7 @@ break_long_runs (const char *markup)
                   r = next;
                   continue;
                 }
-              if (*r == '&')
+              if (is_markup && *r == '&')
                 {
                   next = strchr (r, ';');
                   next = next != NULL ? next + 1 : q;
@@ -95,7 +99,30 @@ break_long_runs (const char *markup)
         g_string_append_len (out, q, p - q);
     }
 
-  return out != NULL ? g_string_free (out, FALSE) : g_strdup (markup);
+  return out != NULL ? g_string_free (out, FALSE) : g_strdup (text);
+}
+
+void
+kbd_gui_label_set_markup (GtkLabel   *label,
+                          const char *markup,
+                          const char *fallback)
+{
+  g_autofree char *broken = kbd_gui_break_long_runs (markup != NULL ? markup : "", TRUE);
+  g_autofree char *text = NULL;
+  PangoAttrList *attributes = NULL;
+
+  gtk_label_set_use_markup (label, FALSE);
+  if (pango_parse_markup (broken, -1, 0, &attributes, &text, NULL, NULL))
+    {
+      gtk_label_set_text (label, text);
+      gtk_label_set_attributes (label, attributes);
+      pango_attr_list_unref (attributes);
+    }
+  else
+    {
+      gtk_label_set_attributes (label, NULL);
+      gtk_label_set_text (label, fallback != NULL ? fallback : "");
+    }
 }
 
 void
@@ -104,24 +131,10 @@ kbd_gui_label_set_article_text (GtkLabel   *label,
 {
   g_autofree char *rendered = kbd_text_render (inline_text != NULL ? inline_text : "",
                                                KBD_TEXT_FORMAT_PANGO);
-  g_autofree char *markup = break_long_runs (rendered);
-  g_autofree char *text = NULL;
-  PangoAttrList *attributes = NULL;
+  g_autofree char *plain = kbd_text_render (inline_text != NULL ? inline_text : "",
+                                            KBD_TEXT_FORMAT_PLAIN);
 
-  gtk_label_set_use_markup (label, FALSE);
-  if (pango_parse_markup (markup, -1, 0, &attributes, &text, NULL, NULL))
-    {
-      gtk_label_set_text (label, text);
-      gtk_label_set_attributes (label, attributes);
-      pango_attr_list_unref (attributes);
-    }
-  else
-    {
-      g_autofree char *plain = kbd_text_render (inline_text, KBD_TEXT_FORMAT_PLAIN);
-
-      gtk_label_set_attributes (label, NULL);
-      gtk_label_set_text (label, plain);
-    }
+  kbd_gui_label_set_markup (label, rendered, plain);
 }
 
 GtkWidget *
@@ -152,4 +165,17 @@ kbd_gui_format_time (gint64 usec)
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
 
   return time != NULL ? g_date_time_format (time, "%x %H:%M") : g_strdup ("");
+}
+
+/* What a search result or a link says about the kind of article. */
+const char *
+kbd_gui_kind_name (KbdIndexKind kind)
+{
+  return kind == KBD_INDEX_KIND_REFERENCE ? _("Reference article") : _("Decision tree");
+}
+
+const char *
+kbd_gui_kind_icon (KbdIndexKind kind)
+{
+  return kind == KBD_INDEX_KIND_REFERENCE ? "accessories-dictionary-symbolic" : "help-faq-symbolic";
 }

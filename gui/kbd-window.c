@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdlib.h>
 #include <glib/gi18n.h>
 
 #include "kbd-application.h"
 #include "kbd-gui-text.h"
 #include "kbd-history-view.h"
+#include "kbd-reader-view.h"
 #include "kbd-session-view.h"
 #include "kbd-window.h"
+
+/* At most this many index results are listed: the best ones come first. */
+#define SEARCH_LIMIT 200
+/* How many articles back navigation in the reader remembers. */
+#define READER_TRAIL_MAX 50
 
 struct _KbdWindow
 {
@@ -19,6 +26,11 @@ struct _KbdWindow
   GtkWidget *content;
   GtkSearchEntry *library_search;
   GtkListView *library_list;
+  GtkRevealer *index_revealer;
+  GtkLabel *index_label;
+  GtkProgressBar *index_progress;
+  GtkRevealer *index_problems_revealer;
+  GtkLabel *index_problems_label;
   AdwWindowTitle *window_title;
   GtkStack *main_stack;
   GtkLabel *start_id;
@@ -30,11 +42,19 @@ struct _KbdWindow
   AdwEntryRow *ticket_row;
   KbdSessionView *session_view;
   KbdHistoryView *history_view;
+  KbdReaderView *reader_view;
+  GtkButton *back_button;
+  GtkLabel *problems_title;
   GtkLabel *problems_file;
   GtkListBox *problems_list;
 
   GtkCustomFilter *library_filter;
+  GtkFilterListModel *catalog_model;  /* the catalog's decision trees, filtered by title */
+  GListStore *results;                /* KbdIndexResult: what the index found */
   GtkSingleSelection *library_selection;
+  GPtrArray *reader_trail;  /* KbdReferenceArticle: read before the one shown, newest last */
+  char *page_before_reader;
+  gboolean start_from_reader;  /* the start page was opened by a link in the reader */
   KbdArticle *article;      /* the article on the start page */
   KbdSession *session;      /* the session on the session page */
   char *resume_uuid;        /* an unfinished session of the shown article */
@@ -60,6 +80,18 @@ get_history (KbdWindow *self)
   return KBD_IS_APPLICATION (app) ? kbd_application_get_history (KBD_APPLICATION (app)) : NULL;
 }
 
+/* The article index, once its first update is over: until then the
+ * library is filtered by title. */
+static KbdIndex *
+get_ready_index (KbdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (!KBD_IS_APPLICATION (app) || !kbd_application_get_index_ready (KBD_APPLICATION (app)))
+    return NULL;
+  return kbd_application_get_index (KBD_APPLICATION (app));
+}
+
 void
 kbd_window_toast (KbdWindow  *self,
                   const char *message)
@@ -78,9 +110,19 @@ update_actions (KbdWindow *self)
 {
   const char *page = gtk_stack_get_visible_child_name (self->main_stack);
   gboolean in_session = self->session != NULL && g_strcmp0 (page, "session") == 0;
+  /* Back leaves the reader, or returns to it from a decision tree it
+   * linked to; in a session it goes back one step. */
+  gboolean back_to_page = g_strcmp0 (page, "reader") == 0 ||
+                          (self->start_from_reader && g_strcmp0 (page, "start") == 0);
+  KbdIndex *index = get_ready_index (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
-                                 in_session && kbd_session_get_can_go_back (self->session));
+                                 back_to_page || (in_session && kbd_session_get_can_go_back (self->session)));
+  gtk_button_set_icon_name (self->back_button, back_to_page ? "go-previous-symbolic" : "edit-undo-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->back_button),
+                               back_to_page ? _("Back (Alt+←)") : _("Back One Step (Alt+←)"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.index-problems",
+                                 index != NULL && kbd_index_get_problems (index)[0] != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", in_session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.notes", in_session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", self->article != NULL);
@@ -134,9 +176,65 @@ library_match (gpointer item,
 }
 
 static void
+set_library_model (KbdWindow  *self,
+                   GListModel *model)
+{
+  if (gtk_single_selection_get_model (self->library_selection) != model)
+    gtk_single_selection_set_model (self->library_selection, model);
+}
+
+/* Lists what the index finds for @query, best first; an id typed in any
+ * spelling (317627, KB317627, q317627) puts its article at the top. */
+static gboolean
+search_index (KbdWindow  *self,
+              KbdIndex   *index,
+              const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = kbd_index_search (index, query, NULL, KBD_INDEX_KIND_ALL, SEARCH_LIMIT, &error);
+  g_autoptr(KbdIndexResult) by_id = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+
+  if (found == NULL)
+    {
+      kbd_window_toast (self, error->message);
+      return FALSE;
+    }
+  if (strpbrk (query, " \t") == NULL)
+    by_id = kbd_index_lookup (index, query, NULL);
+  if (by_id != NULL)
+    g_ptr_array_add (items, by_id);
+  for (guint i = 0; i < found->len; i++)
+    {
+      KbdIndexResult *result = g_ptr_array_index (found, i);
+
+      if (by_id == NULL ||
+          g_strcmp0 (kbd_index_result_get_filename (result), kbd_index_result_get_filename (by_id)) != 0)
+        g_ptr_array_add (items, result);
+    }
+  g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
+                       items->pdata, items->len);
+  return TRUE;
+}
+
+/* With nothing typed, or before the index is ready, the library lists the
+ * catalog's decision trees, filtered by what is typed; otherwise what the
+ * index finds among every kind of article. Runs once typing pauses (the
+ * entry's search delay). */
+static void
 library_search_changed_cb (KbdWindow *self)
 {
+  g_autofree char *query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->library_search))));
+  KbdIndex *index = get_ready_index (self);
+
+  if (query[0] != '\0' && index != NULL && search_index (self, index, query))
+    {
+      set_library_model (self, G_LIST_MODEL (self->results));
+      return;
+    }
+  g_list_store_remove_all (self->results);
   gtk_filter_changed (GTK_FILTER (self->library_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  set_library_model (self, G_LIST_MODEL (self->catalog_model));
 }
 
 static void
@@ -144,9 +242,12 @@ library_setup_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *item,
                   gpointer                  user_data)
 {
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *icon = gtk_image_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *snippet = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
@@ -157,30 +258,73 @@ library_setup_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (subtitle, "dim-label");
   gtk_widget_add_css_class (subtitle, "caption");
+  gtk_label_set_xalign (GTK_LABEL (snippet), 0);
+  gtk_label_set_wrap (GTK_LABEL (snippet), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (snippet), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (snippet), 2);
+  gtk_label_set_ellipsize (GTK_LABEL (snippet), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (snippet, "kbd-snippet");
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (icon, 2);
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_list_item_set_child (item, box);
+  gtk_box_append (GTK_BOX (box), snippet);
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_box_append (GTK_BOX (row), icon);
+  gtk_box_append (GTK_BOX (row), box);
+  gtk_widget_set_margin_top (row, 6);
+  gtk_widget_set_margin_bottom (row, 6);
+  gtk_list_item_set_child (item, row);
 }
 
+/* A row shows a catalog entry (a decision tree) or an index result (either
+ * kind, with a snippet of the text around the words found). */
 static void
 library_bind_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
                  gpointer                  user_data)
 {
-  KbdCatalogEntry *entry = gtk_list_item_get_item (item);
-  GtkWidget *title = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  gpointer object = gtk_list_item_get_item (item);
+  GtkWidget *icon = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
   GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  g_autofree char *line = g_strdup_printf ("%s · %s", kbd_catalog_entry_get_id (entry),
-                                           kbd_catalog_entry_get_products (entry));
+  GtkWidget *snippet = gtk_widget_get_next_sibling (subtitle);
+  g_autofree char *line = NULL;
+  KbdIndexKind kind = KBD_INDEX_KIND_DECISION_TREE;
 
-  gtk_label_set_text (GTK_LABEL (title), kbd_catalog_entry_get_title (entry));
+  if (KBD_IS_INDEX_RESULT (object))
+    {
+      KbdIndexResult *result = object;
+      const char *product = kbd_index_result_get_product (result);
+      const char *plain = kbd_index_result_get_snippet (result, KBD_TEXT_FORMAT_PLAIN);
+
+      kind = kbd_index_result_get_kind (result);
+      line = product[0] != '\0'
+             ? g_strdup_printf ("%s · %s · %s", kbd_index_result_get_id (result), kbd_gui_kind_name (kind), product)
+             : g_strdup_printf ("%s · %s", kbd_index_result_get_id (result), kbd_gui_kind_name (kind));
+      gtk_label_set_text (GTK_LABEL (title), kbd_index_result_get_title (result));
+      /* The snippet is the library's escaped Pango markup: its bold marks
+       * become attributes; the label itself never parses markup. */
+      kbd_gui_label_set_markup (GTK_LABEL (snippet), kbd_index_result_get_snippet (result, KBD_TEXT_FORMAT_PANGO),
+                                plain);
+      gtk_widget_set_visible (snippet, plain[0] != '\0');
+    }
+  else
+    {
+      KbdCatalogEntry *entry = object;
+
+      line = g_strdup_printf ("%s · %s", kbd_catalog_entry_get_id (entry), kbd_catalog_entry_get_products (entry));
+      gtk_label_set_text (GTK_LABEL (title), kbd_catalog_entry_get_title (entry));
+      gtk_widget_set_visible (snippet, FALSE);
+    }
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), kbd_gui_kind_icon (kind));
+  gtk_widget_set_tooltip_text (icon, kbd_gui_kind_name (kind));
   gtk_label_set_text (GTK_LABEL (subtitle), line);
 }
 
 static void
 show_problems (KbdWindow  *self,
+               const char *title,
                const char *file,
                GPtrArray  *messages)
 {
@@ -189,6 +333,7 @@ show_problems (KbdWindow  *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->problems_list))) != NULL)
     gtk_list_box_remove (self->problems_list, child);
 
+  gtk_label_set_text (self->problems_title, title);
   gtk_label_set_text (self->problems_file, file);
   for (guint i = 0; i < messages->len; i++)
     {
@@ -284,6 +429,7 @@ kbd_window_show_article (KbdWindow  *self,
   g_autofree char *title = kbd_text_render (kbd_article_get_title (article), KBD_TEXT_FORMAT_PLAIN);
 
   g_set_object (&self->article, article);
+  self->start_from_reader = FALSE;
   gtk_label_set_text (self->start_id, kbd_article_get_id (article));
   kbd_gui_label_set_article_text (self->start_title, kbd_article_get_title (article));
   kbd_gui_label_set_article_text (self->start_summary, kbd_article_get_summary (article));
@@ -308,21 +454,199 @@ open_catalog_entry (KbdWindow       *self,
       g_autoptr(GPtrArray) messages = g_ptr_array_new ();
 
       g_ptr_array_add (messages, error->message);
-      show_problems (self, kbd_catalog_entry_get_filename (entry), messages);
+      show_problems (self, _("This Article Cannot Be Used"), kbd_catalog_entry_get_filename (entry), messages);
       return;
     }
   kbd_window_show_article (self, article);
+}
+
+/* Reference articles ------------------------------------------------------------ */
+
+/* Whether @filename is inside one of the catalog's folders once every
+ * symbolic link is resolved: the reader opens nothing else, whatever the
+ * index database says. */
+static gboolean
+in_article_folders (KbdWindow  *self,
+                    const char *filename)
+{
+  const char *const *folders = kbd_catalog_get_directories (kbd_application_get_catalog (get_app (self)));
+  g_autofree char *real = realpath (filename, NULL);
+
+  if (real == NULL)
+    return FALSE;
+  for (guint i = 0; folders[i] != NULL; i++)
+    {
+      g_autofree char *folder = realpath (folders[i], NULL);
+      gsize length = folder != NULL ? strlen (folder) : 0;
+
+      if (folder != NULL && strncmp (real, folder, length) == 0 && real[length] == G_DIR_SEPARATOR)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+set_title (KbdWindow  *self,
+           const char *title,
+           const char *subtitle)
+{
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
+}
+
+/* The window title of a page, for going back to it. */
+static void
+restore_title (KbdWindow  *self,
+               const char *page)
+{
+  KbdArticle *shown = self->session != NULL ? kbd_session_get_article (self->session) : self->article;
+
+  if (g_strcmp0 (page, "reader") == 0 && kbd_reader_view_get_article (self->reader_view) != NULL)
+    {
+      KbdReferenceArticle *article = kbd_reader_view_get_article (self->reader_view);
+
+      set_title (self, kbd_reference_article_get_id (article), kbd_reference_article_get_title (article));
+    }
+  else if (g_strcmp0 (page, "history") == 0)
+    set_title (self, _("History"), NULL);
+  else if (g_strcmp0 (page, "problems") == 0)
+    set_title (self, _("Problems"), NULL);
+  else if (g_strcmp0 (page, "welcome") != 0 && shown != NULL)
+    {
+      g_autofree char *title = kbd_text_render (kbd_article_get_title (shown), KBD_TEXT_FORMAT_PLAIN);
+
+      set_title (self, kbd_article_get_id (shown), title);
+    }
+  else
+    set_title (self, _("KB Decide"), NULL);
+}
+
+/* Shows @article in the reader. Coming from another page, back returns
+ * there; following a link from the reader, back returns to the article
+ * read before (when @remember). */
+static void
+show_reference_article (KbdWindow           *self,
+                        KbdReferenceArticle *article,
+                        gboolean             remember)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->main_stack);
+  KbdReferenceArticle *current = kbd_reader_view_get_article (self->reader_view);
+  KbdIndex *index = kbd_application_get_index (get_app (self));
+
+  if (g_strcmp0 (page, "reader") != 0)
+    {
+      g_free (self->page_before_reader);
+      self->page_before_reader = g_strdup (page);
+      g_ptr_array_set_size (self->reader_trail, 0);
+    }
+  else if (remember && current != NULL && current != article)
+    {
+      if (self->reader_trail->len >= READER_TRAIL_MAX)
+        g_ptr_array_remove_index (self->reader_trail, 0);
+      g_ptr_array_add (self->reader_trail, g_object_ref (current));
+    }
+  kbd_reader_view_set_article (self->reader_view, article, index);
+  show_page (self, "reader");
+  restore_title (self, "reader");
+}
+
+static void
+reader_back (KbdWindow *self)
+{
+  const char *page;
+
+  if (self->reader_trail->len > 0)
+    {
+      g_autoptr(KbdReferenceArticle) previous =
+        g_ptr_array_steal_index (self->reader_trail, self->reader_trail->len - 1);
+
+      show_reference_article (self, previous, FALSE);
+      return;
+    }
+  page = self->page_before_reader != NULL ? self->page_before_reader : "welcome";
+  show_page (self, page);
+  restore_title (self, page);
+}
+
+/* Opens an article the index found: a decision tree on its start page, a
+ * reference article in the reader. @from_reader when a link in the reader
+ * asked for it. */
+static void
+open_index_result (KbdWindow      *self,
+                   KbdIndexResult *result,
+                   gboolean        from_reader)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (kbd_index_result_get_kind (result) == KBD_INDEX_KIND_DECISION_TREE)
+    {
+      /* Through the catalog, which loads only from its folders. */
+      g_autoptr(KbdArticle) article = kbd_catalog_load (kbd_application_get_catalog (get_app (self)),
+                                                        kbd_index_result_get_id (result), &error);
+
+      if (article == NULL)
+        {
+          kbd_window_toast (self, error->message);
+          return;
+        }
+      kbd_window_show_article (self, article);
+      self->start_from_reader = from_reader;
+      update_actions (self);
+    }
+  else
+    {
+      const char *filename = kbd_index_result_get_filename (result);
+      g_autoptr(KbdReferenceArticle) article = NULL;
+
+      if (!in_article_folders (self, filename))
+        {
+          g_autofree char *message = g_strdup_printf (_("%s is not in an article folder"), filename);
+
+          kbd_window_toast (self, message);
+          return;
+        }
+      article = kbd_reference_article_new_from_file (filename, &error);
+      if (article == NULL)
+        {
+          kbd_window_toast (self, error->message);
+          return;
+        }
+      show_reference_article (self, article, TRUE);
+    }
+}
+
+/* A link in the reader names an article by id: it opens only what the
+ * index finds under that id. */
+static void
+reader_open_article_cb (KbdWindow  *self,
+                        const char *id)
+{
+  KbdIndex *index = kbd_application_get_index (get_app (self));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdIndexResult) result = NULL;
+
+  if (index == NULL)
+    return;
+  result = kbd_index_lookup (index, id, &error);
+  if (result == NULL)
+    {
+      kbd_window_toast (self, error->message);
+      return;
+    }
+  open_index_result (self, result, TRUE);
 }
 
 static void
 library_activate_cb (KbdWindow *self,
                      guint      position)
 {
-  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (self->library_list));
-  g_autoptr(KbdCatalogEntry) entry = g_list_model_get_item (model, position);
+  GListModel *model = G_LIST_MODEL (self->library_selection);
+  g_autoptr(GObject) item = g_list_model_get_item (model, position);
 
-  if (entry != NULL)
-    open_catalog_entry (self, entry);
+  if (KBD_IS_CATALOG_ENTRY (item))
+    open_catalog_entry (self, KBD_CATALOG_ENTRY (item));
+  else if (KBD_IS_INDEX_RESULT (item))
+    open_index_result (self, KBD_INDEX_RESULT (item), FALSE);
 }
 
 static void
@@ -355,7 +679,7 @@ kbd_window_open_file (KbdWindow *self,
   if (article == NULL)
     {
       g_ptr_array_add (messages, g_strdup (error->message));
-      show_problems (self, shown, messages);
+      show_problems (self, _("This Article Cannot Be Used"), shown, messages);
       return;
     }
 
@@ -370,7 +694,7 @@ kbd_window_open_file (KbdWindow *self,
     }
   if (errors)
     {
-      show_problems (self, shown, messages);
+      show_problems (self, _("This Article Cannot Be Used"), shown, messages);
       return;
     }
   kbd_window_show_article (self, article);
@@ -623,9 +947,18 @@ back_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   KbdWindow *self = KBD_WINDOW (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->main_stack);
   g_autoptr(GError) error = NULL;
 
-  if (self->session != NULL && !kbd_session_back (self->session, &error))
+  if (g_strcmp0 (page, "reader") == 0)
+    reader_back (self);
+  else if (self->start_from_reader && g_strcmp0 (page, "start") == 0)
+    {
+      self->start_from_reader = FALSE;
+      show_page (self, "reader");
+      restore_title (self, "reader");
+    }
+  else if (self->session != NULL && !kbd_session_back (self->session, &error))
     kbd_window_toast (self, error->message);
 }
 
@@ -662,17 +995,10 @@ history_action (GtkWidget  *widget,
 
   if (g_strcmp0 (page, "history") == 0)
     {
-      KbdArticle *shown = self->session != NULL ? kbd_session_get_article (self->session) : self->article;
+      const char *before = self->page_before_history != NULL ? self->page_before_history : "welcome";
 
-      show_page (self, self->page_before_history != NULL ? self->page_before_history : "welcome");
-      if (shown != NULL)
-        {
-          g_autofree char *title = kbd_text_render (kbd_article_get_title (shown), KBD_TEXT_FORMAT_PLAIN);
-          adw_window_title_set_title (self->window_title, kbd_article_get_id (shown));
-          adw_window_title_set_subtitle (self->window_title, title);
-        }
-      else
-        adw_window_title_set_title (self->window_title, _("KB Decide"));
+      show_page (self, before);
+      restore_title (self, before);
       return;
     }
   if (history == NULL)
@@ -802,22 +1128,89 @@ export_current_cb (KbdWindow *self)
                               kbd_article_get_id (kbd_session_get_article (self->session)));
 }
 
+/* The article index ------------------------------------------------------------ */
+
+void
+kbd_window_index_progress (KbdWindow *self,
+                           guint      done,
+                           guint      total)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (KBD_IS_WINDOW (self));
+
+  if (total == 0)
+    {
+      text = g_strdup (_("Indexing articles…"));
+      gtk_progress_bar_pulse (self->index_progress);
+    }
+  else
+    {
+      /* Translators: the numbers of article files indexed so far and in all. */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Indexing articles… %'u of %'u",
+                                           "Indexing articles… %'u of %'u", total),
+                              done, total);
+      gtk_progress_bar_set_fraction (self->index_progress, (double) MIN (done, total) / total);
+    }
+  gtk_label_set_text (self->index_label, text);
+  gtk_revealer_set_reveal_child (self->index_revealer, TRUE);
+}
+
+void
+kbd_window_index_finished (KbdWindow *self)
+{
+  KbdIndex *index;
+  guint n_problems;
+
+  g_return_if_fail (KBD_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->index_revealer, FALSE);
+  index = get_ready_index (self);
+  if (index == NULL)
+    return;
+  n_problems = g_strv_length ((char **) kbd_index_get_problems (index));
+  if (n_problems > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u article file could not be indexed",
+                                                            "%u article files could not be indexed", n_problems),
+                                               n_problems);
+
+      gtk_label_set_text (self->index_problems_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->index_problems_revealer, n_problems > 0);
+  update_actions (self);
+  /* What was typed while indexing is searched again, now in the index. */
+  library_search_changed_cb (self);
+}
+
+static void
+index_problems_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  KbdWindow *self = KBD_WINDOW (widget);
+  KbdIndex *index = get_ready_index (self);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new ();
+  g_autofree char *folders = NULL;
+
+  if (index == NULL)
+    return;
+  for (const char *const *problem = kbd_index_get_problems (index); *problem != NULL; problem++)
+    g_ptr_array_add (messages, (gpointer) *problem);
+  folders = g_strjoinv ("\n", (char **) kbd_catalog_get_directories (kbd_application_get_catalog (get_app (self))));
+  show_problems (self, _("Some Articles Could Not Be Indexed"), folders, messages);
+}
+
 /* Life cycle ----------------------------------------------------------------- */
 
 void
 kbd_window_set_catalog (KbdWindow  *self,
                         KbdCatalog *catalog)
 {
-  GtkFilterListModel *filtered;
-
-  g_object_ref (self->library_filter);
-  filtered = gtk_filter_list_model_new (g_object_ref (kbd_catalog_get_entries (catalog)),
-                                        GTK_FILTER (self->library_filter));
-  g_clear_object (&self->library_selection);
-  self->library_selection = gtk_single_selection_new (G_LIST_MODEL (filtered));
-  gtk_single_selection_set_autoselect (self->library_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->library_selection, TRUE);
-  gtk_list_view_set_model (self->library_list, GTK_SELECTION_MODEL (self->library_selection));
+  g_clear_object (&self->catalog_model);
+  self->catalog_model = gtk_filter_list_model_new (g_object_ref (kbd_catalog_get_entries (catalog)),
+                                                   g_object_ref (GTK_FILTER (self->library_filter)));
+  library_search_changed_cb (self);
 }
 
 void
@@ -859,7 +1252,11 @@ kbd_window_dispose (GObject *object)
   set_session (self, NULL);
   g_clear_object (&self->article);
   g_clear_object (&self->library_selection);
+  g_clear_object (&self->catalog_model);
+  g_clear_object (&self->results);
   g_clear_object (&self->library_filter);
+  g_clear_pointer (&self->reader_trail, g_ptr_array_unref);
+  g_clear_pointer (&self->page_before_reader, g_free);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->resume_uuid, g_free);
   g_clear_pointer (&self->page_before_history, g_free);
@@ -880,6 +1277,7 @@ kbd_window_class_init (KbdWindowClass *klass)
 
   g_type_ensure (KBD_TYPE_SESSION_VIEW);
   g_type_ensure (KBD_TYPE_HISTORY_VIEW);
+  g_type_ensure (KBD_TYPE_READER_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kbdecide/KbDecide/kbd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, toast_overlay);
@@ -888,6 +1286,11 @@ kbd_window_class_init (KbdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, content);
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, library_search);
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, library_list);
+  gtk_widget_class_bind_template_child (widget_class, KbdWindow, index_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KbdWindow, index_label);
+  gtk_widget_class_bind_template_child (widget_class, KbdWindow, index_progress);
+  gtk_widget_class_bind_template_child (widget_class, KbdWindow, index_problems_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KbdWindow, index_problems_label);
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, start_id);
@@ -899,6 +1302,9 @@ kbd_window_class_init (KbdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, ticket_row);
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, session_view);
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, history_view);
+  gtk_widget_class_bind_template_child (widget_class, KbdWindow, reader_view);
+  gtk_widget_class_bind_template_child (widget_class, KbdWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, KbdWindow, problems_title);
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, problems_file);
   gtk_widget_class_bind_template_child (widget_class, KbdWindow, problems_list);
   gtk_widget_class_bind_template_callback (widget_class, library_search_changed_cb);
@@ -909,6 +1315,7 @@ kbd_window_class_init (KbdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, export_current_cb);
   gtk_widget_class_bind_template_callback (widget_class, history_resume_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_actions);
+  gtk_widget_class_bind_template_callback (widget_class, reader_open_article_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
@@ -919,6 +1326,7 @@ kbd_window_class_init (KbdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-library", NULL, show_library_action);
   gtk_widget_class_install_action (widget_class, "win.resume-latest", NULL, resume_latest_action);
   gtk_widget_class_install_action (widget_class, "win.resume-session", "s", resume_session_action);
+  gtk_widget_class_install_action (widget_class, "win.index-problems", NULL, index_problems_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.restart", NULL);
@@ -945,6 +1353,12 @@ kbd_window_init (KbdWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   self->library_filter = gtk_custom_filter_new (library_match, self, NULL);
+  self->results = g_list_store_new (KBD_TYPE_INDEX_RESULT);
+  self->reader_trail = g_ptr_array_new_with_free_func (g_object_unref);
+  self->library_selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->library_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->library_selection, TRUE);
+  gtk_list_view_set_model (self->library_list, GTK_SELECTION_MODEL (self->library_selection));
   g_signal_connect (factory, "setup", G_CALLBACK (library_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (library_bind_cb), self);
   gtk_list_view_set_factory (self->library_list, factory);

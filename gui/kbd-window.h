@@ -14,6 +14,10 @@ KbdWindow  *kbd_window_new               (KbdApplication *application);
 void        kbd_window_set_catalog       (KbdWindow      *self,
                                           KbdCatalog     *catalog);
 void        kbd_window_history_ready     (KbdWindow      *self);
+void        kbd_window_index_progress    (KbdWindow      *self,
+                                          guint           done,
+                                          guint           total);
+void        kbd_window_index_finished    (KbdWindow      *self);
 void        kbd_window_offer_resume      (KbdWindow      *self);
 void        kbd_window_open_file         (KbdWindow      *self,
                                           GFile          *file);

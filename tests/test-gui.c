@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Widget tests: the pages built on a real session, driven as a person would
- * (click the buttons, tick the boxes), and the whole window walked through
- * KB 312395 to an escalation. Runs on a virtual display. */
+ * (click the buttons, tick the boxes), the whole window walked through
+ * KB 312395 to an escalation, and the article library searched in the
+ * index with reference articles read and their links followed. Runs on a
+ * virtual display. */
 #include "config.h"
 
 #include <locale.h>
@@ -12,6 +14,7 @@
 #include "kbd-application.h"
 #include "kbd-gui-text.h"
 #include "kbd-history-view.h"
+#include "kbd-reader-view.h"
 #include "kbd-session-view.h"
 #include "kbd-window.h"
 
@@ -369,6 +372,48 @@ typedef struct
   KbdApplication *app;
 } Fixture;
 
+/* Removes @path and, for a folder, everything in it. */
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      g_dir_close (dir);
+      g_assert_cmpint (g_rmdir (path), ==, 0);
+    }
+  else
+    g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* Runs the main loop until @done says so; fails after 20 seconds. */
+static void
+wait_until (gboolean (*done) (gpointer data),
+            gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+indexing_over (gpointer data)
+{
+  return !kbd_application_get_indexing (data);
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -382,6 +427,10 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   f->db = g_build_filename (f->dir, "history.db", NULL);
   g_setenv ("KBDECIDE_HISTORY", f->db, TRUE);
+  {
+    g_autofree char *index = g_build_filename (f->dir, "cache", "index.db", NULL);
+    g_setenv ("KBDECIDE_INDEX", index, TRUE);
+  }
   g_setenv ("KBDECIDE_KB_PATH", kb, TRUE);
 
   f->app = kbd_application_new ();
@@ -397,21 +446,20 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (f->app));
-  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (f->db, "-shm", NULL);
 
   while (windows != NULL)
     {
       gtk_window_destroy (windows->data);
       windows = gtk_application_get_windows (GTK_APPLICATION (f->app));
     }
+  /* Closing the last window cancels indexing; the update ends between two
+   * files and lets go of the application. */
+  wait_until (indexing_over, f->app);
   spin ();
   g_clear_object (&f->app);
   g_unsetenv ("KBDECIDE_HISTORY");
-  g_unlink (f->db);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (f->dir);
+  g_unsetenv ("KBDECIDE_INDEX");
+  remove_tree (f->dir);
   g_free (f->db);
   g_free (f->dir);
 }
@@ -787,6 +835,366 @@ test_localized_start_page (Fixture       *f,
     }
 }
 
+
+/* The article library ---------------------------------------------------------------- */
+
+/* A classic KB article: the header, then SYMPTOMS and MORE INFORMATION. */
+static void
+write_reference (const char *folder,
+                 const char *id,
+                 const char *title,
+                 const char *symptoms,
+                 const char *more)
+{
+  g_autofree char *name = g_strconcat (id, ".TXT", NULL);
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autofree char *text = g_strdup_printf ("DOCUMENT:%s  06-AUG-2002  [exchange]\r\n"
+                                           "TITLE   :%s\r\n"
+                                           "PRODUCT :Microsoft Exchange\r\n"
+                                           "PROD/VER:5.5\r\n"
+                                           "OPER/SYS:WINDOWS\r\n"
+                                           "KEYWORDS:kbsmtp kbqueue\r\n"
+                                           "\r\n"
+                                           "======================================================================\r\n"
+                                           "\r\n"
+                                           "SYMPTOMS\r\n"
+                                           "========\r\n"
+                                           "\r\n"
+                                           "%s\r\n"
+                                           "\r\n"
+                                           "MORE INFORMATION\r\n"
+                                           "================\r\n"
+                                           "\r\n"
+                                           "%s\r\n",
+                                           id, title, symptoms, more);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* A folder with KB312395, two reference articles that mention each other,
+ * and a file that is no article; an article outside the folder that one of
+ * them mentions. Returns the folder. */
+static char *
+make_library (Fixture *f)
+{
+  g_autofree char *source = kb_file ();
+  g_autofree char *outside = g_build_filename (f->dir, "outside", NULL);
+  g_autofree char *tree = NULL;
+  g_autofree char *broken = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  char *folder = g_build_filename (f->dir, "kb", NULL);
+  gsize length;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (outside, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (source, &contents, &length, &error));
+  tree = g_build_filename (folder, "KB312395.json", NULL);
+  g_assert_true (g_file_set_contents (tree, contents, length, &error));
+
+  write_reference (folder, "Q123456", "Flamingo queue stalls after the relay restarts",
+                   "Mail waits in the queue; the log shows <b>bold</b> & <i>more</i>.",
+                   "Stop the service, then start it again:\r\n"
+                   "\r\n"
+                   "   net stop smtpsvc\r\n"
+                   "   net start smtpsvc\r\n"
+                   "\r\n"
+                   "See Q234567 for the relay, Q999999 for nothing and Q555555 outside.");
+  write_reference (folder, "Q234567", "How to configure the relay",
+                   "The relay drops a flamingo message now and then.",
+                   "When the SMTP component is gone, follow Q312395.");
+  write_reference (outside, "Q555555", "Flamingo article outside the folders",
+                   "Never to be opened.", "Nothing.");
+  broken = g_build_filename (folder, "Q777777.TXT", NULL);
+  g_assert_true (g_file_set_contents (broken, "DOCUMENT:nothing\r\n", -1, &error));
+  return folder;
+}
+
+static GtkWidget *
+window_child (KbdWindow  *window,
+              const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), KBD_TYPE_WINDOW, name));
+}
+
+static GListModel *
+library_model (KbdWindow *window)
+{
+  return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (window_child (window, "library_list"))));
+}
+
+typedef struct
+{
+  KbdWindow *window;
+  const char *first_id;
+} SearchWait;
+
+static gboolean
+first_result_is (gpointer data)
+{
+  SearchWait *wait = data;
+  g_autoptr(GObject) first = g_list_model_get_item (library_model (wait->window), 0);
+
+  return KBD_IS_INDEX_RESULT (first) &&
+         g_strcmp0 (kbd_index_result_get_id (KBD_INDEX_RESULT (first)), wait->first_id) == 0;
+}
+
+/* Types @query into the library's search entry as a person would, and
+ * waits for the search to run (after the entry's search delay). */
+static void
+search_library (KbdWindow  *window,
+                const char *query,
+                const char *first_id)
+{
+  SearchWait wait = { window, first_id };
+
+  gtk_editable_set_text (GTK_EDITABLE (window_child (window, "library_search")), query);
+  wait_until (first_result_is, &wait);
+}
+
+static KbdIndexResult *
+result_at (KbdWindow *window,
+           guint      position)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (library_model (window), position);
+
+  g_assert_true (KBD_IS_INDEX_RESULT (item));
+  return KBD_INDEX_RESULT (item);  /* the model keeps it */
+}
+
+static char *
+reader_text (GtkWidget *reader)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (kbd_reader_view_get_text_view (KBD_READER_VIEW (reader)));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static const char *
+reader_id (GtkWidget *reader)
+{
+  return kbd_reference_article_get_id (kbd_reader_view_get_article (KBD_READER_VIEW (reader)));
+}
+
+/* Follows what the text shows at the first occurrence of @text, as a click
+ * there does; returns whether it was a link. */
+static gboolean
+click_text (GtkWidget  *reader,
+            const char *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (kbd_reader_view_get_text_view (KBD_READER_VIEW (reader)));
+  GtkTextIter start, match, match_end;
+  gboolean followed;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  g_assert_true (gtk_text_iter_forward_search (&start, text, 0, &match, &match_end, NULL));
+  gtk_text_iter_forward_char (&match);
+  followed = kbd_reader_view_follow_link_at (KBD_READER_VIEW (reader), &match);
+  spin ();
+  return followed;
+}
+
+static gboolean
+has_tag_at (GtkWidget  *reader,
+            const char *text,
+            const char *tag_name)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (kbd_reader_view_get_text_view (KBD_READER_VIEW (reader)));
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  GtkTextIter start, match, match_end;
+
+  g_assert_nonnull (tag);
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  g_assert_true (gtk_text_iter_forward_search (&start, text, 0, &match, &match_end, NULL));
+  return gtk_text_iter_has_tag (&match, tag);
+}
+
+/* Indexing runs at start with its progress shown, and goes away when done;
+ * until then the library is filtered by title. The search then finds both
+ * kinds of article, ranked, and ids in any spelling; a file that is no
+ * article is listed among the index's problems. */
+static void
+test_library_search (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *folder = make_library (f);
+  GtkWidget *label, *search;
+  KbdWindow *window;
+  g_autofree char *text = NULL;
+
+  g_setenv ("KBDECIDE_KB_PATH", folder, TRUE);
+  g_application_activate (G_APPLICATION (f->app));
+  window = KBD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (f->app)));
+  kbd_application_load (f->app);
+
+  /* Indexing has started: the progress shows, the index is not searched. */
+  g_assert_true (kbd_application_get_indexing (f->app));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (window_child (window, "index_revealer"))));
+  label = window_child (window, "index_label");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), "Indexing articles…"));
+  search = window_child (window, "library_search");
+  gtk_editable_set_text (GTK_EDITABLE (search), "Exchange");
+  g_signal_emit_by_name (search, "search-changed");
+  g_assert_cmpuint (g_list_model_get_n_items (library_model (window)), >=, 1);
+  {
+    g_autoptr(GObject) first = g_list_model_get_item (library_model (window), 0);
+    g_assert_true (KBD_IS_CATALOG_ENTRY (first));
+    g_assert_cmpstr (kbd_catalog_entry_get_id (KBD_CATALOG_ENTRY (first)), ==, "KB312395");
+  }
+
+  wait_until (indexing_over, f->app);
+  spin ();
+  g_assert_true (kbd_application_get_index_ready (f->app));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (window_child (window, "index_revealer"))));
+  g_assert_cmpuint (kbd_index_get_n_articles (kbd_application_get_index (f->app)), >=, 3);
+
+  /* The title in the words' favour ranks first; both are reference
+   * articles, with a snippet around the word. */
+  search_library (window, "flamingo", "Q123456");
+  g_assert_cmpuint (g_list_model_get_n_items (library_model (window)), ==, 2);
+  g_assert_cmpint (kbd_index_result_get_kind (result_at (window, 0)), ==, KBD_INDEX_KIND_REFERENCE);
+  g_assert_cmpstr (kbd_index_result_get_id (result_at (window, 1)), ==, "Q234567");
+  g_assert_cmpint (kbd_index_result_get_kind (result_at (window, 1)), ==, KBD_INDEX_KIND_REFERENCE);
+  spin ();
+  text = all_text (window_child (window, "library_list"));
+  g_assert_nonnull (strstr (text, "Flamingo queue stalls after the relay restarts"));
+  g_assert_nonnull (strstr (text, "Q123456 · Reference article · Microsoft Exchange"));
+  g_assert_nonnull (strstr (text, "The relay drops a flamingo message"));
+  assert_no_markup (window_child (window, "library_list"));
+
+  /* A decision tree is found by what it says. */
+  search_library (window, "metabase", "KB312395");
+  g_assert_cmpint (kbd_index_result_get_kind (result_at (window, 0)), ==, KBD_INDEX_KIND_DECISION_TREE);
+
+  /* An id in any spelling finds its article first. */
+  search_library (window, "123456", "Q123456");
+  search_library (window, "KB234567", "Q234567");
+  search_library (window, "q123456", "Q123456");
+
+  /* Nothing typed: the decision trees, as before. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  spin ();
+  {
+    g_autoptr(GObject) first = g_list_model_get_item (library_model (window), 0);
+    g_assert_true (KBD_IS_CATALOG_ENTRY (first));
+  }
+
+  /* The file that is no article is a problem, with its name. */
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (window_child (window, "index_problems_revealer"))));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (window_child (window, "index_problems_label"))), ==,
+                   "1 article file could not be indexed");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.index-problems", NULL);
+  spin ();
+  g_assert_cmpstr (visible_page (window), ==, "problems");
+  g_clear_pointer (&text, g_free);
+  text = all_text (page_widget (window, "problems"));
+  g_assert_nonnull (strstr (text, "Q777777.TXT"));
+  g_assert_nonnull (strstr (text, "Some Articles Could Not Be Indexed"));
+
+  g_setenv ("KBDECIDE_KB_PATH", "", TRUE);
+}
+
+/* A reference article opens in the reader: its header and its text as
+ * written, never as markup; the mention of an indexed article is a link
+ * that opens it, back returns; a mention of an article the index does not
+ * hold, or of one outside the folders, stays plain text. */
+static void
+test_reader (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *folder = make_library (f);
+  KbdWindow *window;
+  GtkWidget *reader;
+  g_autofree char *text = NULL;
+  g_autofree char *header = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_setenv ("KBDECIDE_KB_PATH", folder, TRUE);
+  window = open_window (f);
+  wait_until (indexing_over, f->app);
+  spin ();
+
+  search_library (window, "flamingo", "Q123456");
+  g_signal_emit_by_name (window_child (window, "library_list"), "activate", 0);
+  spin ();
+  g_assert_cmpstr (visible_page (window), ==, "reader");
+  reader = page_widget (window, "reader");
+  g_assert_cmpstr (reader_id (reader), ==, "Q123456");
+
+  header = all_text (reader);
+  g_assert_nonnull (strstr (header, "Q123456 · 2002-08-06\n"));
+  g_assert_nonnull (strstr (header, "Flamingo queue stalls after the relay restarts\n"));
+  g_assert_nonnull (strstr (header, "Microsoft Exchange\n"));
+  g_assert_nonnull (strstr (header, "kbsmtp, kbqueue\n"));
+  assert_no_markup (reader);
+
+  text = reader_text (reader);
+  g_assert_nonnull (strstr (text, "SYMPTOMS\nMail waits in the queue; the log shows <b>bold</b> & <i>more</i>."));
+  g_assert_nonnull (strstr (text, "MORE INFORMATION\n"));
+  /* The indented commands keep their lines and indentation, in monospace;
+   * the prose does not. */
+  g_assert_nonnull (strstr (text, "\n   net stop smtpsvc\n   net start smtpsvc\n"));
+  g_assert_true (has_tag_at (reader, "net stop smtpsvc", "preformatted"));
+  g_assert_false (has_tag_at (reader, "Mail waits", "preformatted"));
+  g_assert_true (has_tag_at (reader, "Q234567", "link"));
+  g_assert_false (has_tag_at (reader, "Q999999", "link"));
+  g_assert_false (has_tag_at (reader, "Q555555", "link"));
+
+  /* Mentions that resolve to nothing open nothing. */
+  g_assert_false (click_text (reader, "Q999999"));
+  g_assert_false (click_text (reader, "Q555555"));
+  g_assert_false (click_text (reader, "net stop"));
+  g_assert_cmpstr (reader_id (reader), ==, "Q123456");
+
+  /* The one indexed mention is listed below the text as well. */
+  rows = find_all (reader, ADW_TYPE_ACTION_ROW, NULL);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==, "How to configure the relay");
+
+  /* The link opens Q234567 in the reader; back returns to Q123456. */
+  g_assert_true (click_text (reader, "Q234567"));
+  g_assert_cmpstr (visible_page (window), ==, "reader");
+  g_assert_cmpstr (reader_id (reader), ==, "Q234567");
+  g_clear_pointer (&text, g_free);
+  text = reader_text (reader);
+  g_assert_nonnull (strstr (text, "The relay drops a flamingo message now and then."));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  spin ();
+  g_assert_cmpstr (reader_id (reader), ==, "Q123456");
+
+  /* The row does the same. */
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = find_all (reader, ADW_TYPE_ACTION_ROW, NULL);
+  g_signal_emit_by_name (gtk_widget_get_parent (g_ptr_array_index (rows, 0)), "row-activated",
+                         g_ptr_array_index (rows, 0));
+  spin ();
+  g_assert_cmpstr (reader_id (reader), ==, "Q234567");
+
+  /* Q312395 is the decision tree KB312395: its start page opens, and back
+   * returns to the reader. */
+  g_assert_true (click_text (reader, "Q312395"));
+  g_assert_cmpstr (visible_page (window), ==, "start");
+  g_assert_nonnull (find_button_with_label (page_widget (window, "start"), "Start Troubleshooting"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  spin ();
+  g_assert_cmpstr (visible_page (window), ==, "reader");
+  g_assert_cmpstr (reader_id (reader), ==, "Q234567");
+
+  /* Back through what was read, to where reading began. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  spin ();
+  g_assert_cmpstr (reader_id (reader), ==, "Q123456");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  spin ();
+  g_assert_cmpstr (visible_page (window), ==, "welcome");
+
+  g_setenv ("KBDECIDE_KB_PATH", "", TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -816,6 +1224,10 @@ main (int    argc,
               test_history_search, fixture_tear_down);
   g_test_add ("/Kbd/Gui/window/invalid-file-shows-diagnostics", Fixture, NULL, fixture_set_up,
               test_invalid_file, fixture_tear_down);
+  g_test_add ("/Kbd/Gui/window/library-search-index", Fixture, NULL, fixture_set_up,
+              test_library_search, fixture_tear_down);
+  g_test_add ("/Kbd/Gui/window/reader-links", Fixture, NULL, fixture_set_up,
+              test_reader, fixture_tear_down);
   g_test_add ("/Kbd/Gui/window/localized-start-page", Fixture, NULL, fixture_set_up,
               test_localized_start_page, fixture_tear_down);
 
