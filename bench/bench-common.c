@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What the benchmarks share: timing, percentiles and a synthetic history. */
+/* What the benchmarks share: timing, percentiles, memory, child runs and a
+ * synthetic history. */
 #include "config.h"
+
+#include <string.h>
 
 #include "kbdecide.h"
 #include "kbd-event-private.h"
@@ -101,3 +104,51 @@ add_session_writes (GPtrArray *writes,
     }
 }
 
+
+gint64
+read_status_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *key = g_strconcat ("\n", field, ":", NULL);
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, key);
+  if (line == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen (key), NULL, 10);
+}
+
+char *
+run_self (const char *const *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", &error);
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  g_assert_no_error (error);
+  g_strv_builder_add (builder, self);
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&out);
+}
+
+GBytes *
+read_file_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}

@@ -13,5 +13,15 @@ double now_ms             (void);
 void   add_session_writes (GPtrArray *writes,
                            GRand     *rand,
                            guint      session);
+/* A field of /proc/self/status in KiB: "VmHWM" (the peak resident memory
+ * so far) or "VmRSS" (now); -1 when it cannot be read. */
+gint64 read_status_kib    (const char *field);
+/* Runs this benchmark's own program with @args (a mode and its
+ * arguments) and returns what it printed; the child's peak memory is its
+ * own. Fails the benchmark when the child fails. */
+char  *run_self           (const char *const *args);
+/* The contents of a file the benchmark wrote or needs; fails the
+ * benchmark when it cannot be read. */
+GBytes *read_file_bytes   (const char *path);
 
 G_END_DECLS
