@@ -315,12 +315,14 @@ open_connection (Db          *db,
   sqlite3_busy_timeout (db->db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (db->db, 1);
 
-  /* A cache: a lost last transaction is indexed again. The page cache
-   * and memory-mapped reads keep the FTS5 doclists of common words at
-   * hand. */
+  /* A cache: a lost last transaction is indexed again. The reader's page
+   * cache and memory-mapped reads keep the FTS5 doclists of common words
+   * at hand. The writer maps nothing: merging the segments reads the
+   * whole index, and every page it mapped would stay resident. */
   if (!exec (db, "PRAGMA synchronous = NORMAL;"
-                 "PRAGMA temp_store = MEMORY;"
-                 "PRAGMA mmap_size = 1073741824", error))
+                 "PRAGMA temp_store = MEMORY", error))
+    return FALSE;
+  if (!writer && !exec (db, "PRAGMA mmap_size = 1073741824", error))
     return FALSE;
   if (!exec (db, writer ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -16384;"
                                                            "PRAGMA query_only = 1", error))
