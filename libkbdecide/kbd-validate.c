@@ -260,6 +260,12 @@ is_blank (const char *text)
   if (text == NULL)
     return FALSE;
 
+  /* A printable ASCII character other than the inline marks' shows as
+   * itself whatever surrounds it, so most texts need no rendering. */
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p > ' ' && *p < 0x7f && *p != '*' && *p != '`' && *p != '\\')
+      return FALSE;
+
   plain = kbd_text_render (text, KBD_TEXT_FORMAT_PLAIN);
   for (const char *p = plain; *p != '\0'; p = g_utf8_next_char (p))
     if (!g_unichar_isspace (g_utf8_get_char (p)))
