@@ -526,10 +526,12 @@ kbd_reader_view_init (KbdReaderView *self)
                                                        "family", "monospace",
                                                        "left-margin", 12,
                                                        "wrap-mode", GTK_WRAP_CHAR,
+                                                       "insert-hyphens", FALSE,
                                                        NULL);
   self->rule_tag = gtk_text_buffer_create_tag (buffer, "rule",
                                                "family", "monospace",
                                                "wrap-mode", GTK_WRAP_CHAR,
+                                               "insert-hyphens", FALSE,
                                                "foreground-rgba", &(GdkRGBA) { 0.5, 0.5, 0.5, 0.6 },
                                                NULL);
   self->link_tag = gtk_text_buffer_create_tag (buffer, "link",
