@@ -902,9 +902,13 @@ make_library (Fixture *f)
                    "   net start smtpsvc\r\n"
                    "\r\n"
                    "See Q234567 for the relay, Q999999 for nothing and Q555555 outside.");
-  write_reference (folder, "Q234567", "How to configure the relay",
-                   "The relay drops a flamingo message now and then.",
-                   "When the SMTP component is gone, follow Q312395.");
+  {
+    g_autofree char *word = g_strnfill (10000, 'W');
+    g_autofree char *more = g_strconcat ("When the SMTP component is gone, follow Q312395.\r\n\r\n", word, NULL);
+
+    write_reference (folder, "Q234567", "How to configure the relay",
+                     "The relay drops a flamingo message now and then.", more);
+  }
   write_reference (outside, "Q555555", "Flamingo article outside the folders",
                    "Never to be opened.", "Nothing.");
   broken = g_build_filename (folder, "Q777777.TXT", NULL);
@@ -1162,6 +1166,16 @@ test_reader (Fixture       *f,
   g_clear_pointer (&text, g_free);
   text = reader_text (reader);
   g_assert_nonnull (strstr (text, "The relay drops a flamingo message now and then."));
+  {
+    /* A run too long to wrap quickly gets break opportunities, and is all
+     * there without them. */
+    g_autofree char *word = g_strnfill (10000, 'W');
+    g_auto(GStrv) pieces = g_strsplit (text, "\xE2\x80\x8B", -1);
+    g_autofree char *joined = g_strjoinv ("", pieces);
+
+    g_assert_cmpuint (g_strv_length (pieces), >=, 10000 / 100);
+    g_assert_nonnull (strstr (joined, word));
+  }
   gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
   spin ();
   g_assert_cmpstr (reader_id (reader), ==, "Q123456");
