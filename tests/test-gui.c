@@ -760,6 +760,45 @@ test_long_runs_break (void)
   g_object_unref (short_label);
 }
 
+/* The longest step text the format allows wraps from a 20-character
+ * minimum width (measured at width 0, GTK would lay it out one character
+ * per line); a short text keeps its own width, also after a long one was
+ * shown in the same label; the text is unchanged either way. */
+static void
+test_long_text_width_floor (void)
+{
+  GString *step = g_string_new (NULL);
+  GtkWidget *label, *answer;
+  int minimum, natural, short_minimum, height;
+
+  while (step->len + 8 <= 16384)
+    g_string_append (step, "restart ");
+  label = g_object_ref_sink (kbd_gui_text_label_new (step->str, NULL));
+  answer = g_object_ref_sink (kbd_gui_text_label_new ("No", NULL));
+
+  g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (label)), ==, 20);
+  g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (answer)), ==, -1);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, step->str);
+
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  gtk_widget_measure (answer, GTK_ORIENTATION_HORIZONTAL, -1, &short_minimum, NULL, NULL, NULL);
+  /* Narrow enough for the narrow layout (360 px), and wrapped: at 300 px
+   * the text is many lines high. */
+  g_assert_cmpint (minimum, <=, 300);
+  g_assert_cmpint (natural, >, 2000);
+  g_assert_cmpint (short_minimum, <, minimum);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, 300, &height, NULL, NULL, NULL);
+  g_assert_cmpint (height, >, 50 * short_minimum / 2);
+
+  /* The same label given a short text again is an ordinary label. */
+  kbd_gui_label_set_article_text (GTK_LABEL (label), "Yes");
+  g_assert_cmpint (gtk_label_get_width_chars (GTK_LABEL (label)), ==, -1);
+
+  g_object_unref (label);
+  g_object_unref (answer);
+  g_string_free (step, TRUE);
+}
+
 /* Run with KBD_TEST_LOCALIZED=de (LANGUAGE=de) or =pseudo (a catalog that
  * wraps every program string in [[…]]): the start page speaks the user's
  * language, program strings and, in German, the article too. */
@@ -1230,6 +1269,7 @@ main (int    argc,
   g_test_add_func ("/Kbd/Gui/outcome-page", test_outcome_page);
   g_test_add_func ("/Kbd/Gui/hostile-text-is-literal", test_hostile_text);
   g_test_add_func ("/Kbd/Gui/long-runs-break", test_long_runs_break);
+  g_test_add_func ("/Kbd/Gui/long-text-width-floor", test_long_text_width_floor);
   g_test_add ("/Kbd/Gui/window/escalation-end-to-end", Fixture, NULL, fixture_set_up,
               test_window_escalation, fixture_tear_down);
   g_test_add ("/Kbd/Gui/window/resume-after-destroy", Fixture, NULL, fixture_set_up,
