@@ -66,6 +66,8 @@
  * matches more than RANK_ALL_MAX articles therefore ranks only those with
  * every word in the title or id; see kbd_index_search(). */
 #define RANK_ALL_MAX 10000
+/* FTS5's default: merge segments on the way once 4 of a size exist. */
+#define FTS_AUTOMERGE 4
 
 static const char schema[] =
   "CREATE TABLE files ("
@@ -323,6 +325,11 @@ open_connection (Db          *db,
                  "PRAGMA temp_store = MEMORY", error))
     return FALSE;
   if (!writer && !exec (db, "PRAGMA mmap_size = 1073741824", error))
+    return FALSE;
+  /* A checkpoint waits for the disk twice (log and database). At SQLite's
+   * default of every 1,000 pages a full build spent about a third of its
+   * time waiting; every 16,384 pages (64 MiB) bounds the log all the same. */
+  if (writer && !exec (db, "PRAGMA wal_autocheckpoint = 16384", error))
     return FALSE;
   if (!exec (db, writer ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -16384;"
                                                            "PRAGMA query_only = 1", error))
@@ -1812,6 +1819,16 @@ update_file (UpdateJob   *job,
 /* Runs the update once; a database found damaged on the way is reported
  * as KBD_ERROR_CORRUPT for run_update() to start again. */
 static gboolean
+set_automerge (Db      *db,
+               int      level,
+               GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO fts (fts, rank) VALUES ('automerge', %d)",
+                                          level);
+  return exec (db, sql, error);
+}
+
+static gboolean
 run_update_once (UpdateJob     *job,
                  GCancellable  *cancellable,
                  GError       **error)
@@ -1826,6 +1843,8 @@ run_update_once (UpdateJob     *job,
   gpointer key, value;
   guint in_transaction = 0;
   guint total;
+  gboolean bulk;
+  gint64 merging_off = 0;
 
   job_reset_results (job);
 
@@ -1840,6 +1859,17 @@ run_update_once (UpdateJob     *job,
     return FALSE;
   rows = load_files (job, error);
   if (rows == NULL)
+    return FALSE;
+
+  /* A build from nothing merges the FTS5 segments once, at the end:
+   * merging them on the way as well wrote every doclist several times
+   * over (a full build of the archive took 10-15 % longer). A build that
+   * was interrupted left merging off; it is turned on again. */
+  bulk = g_hash_table_size (rows) == 0 && total > BATCH_FILES;
+  if (!query_int (db, "SELECT count(*) FROM fts_config WHERE k = 'automerge' AND v = 0",
+                  &merging_off, error))
+    return FALSE;
+  if ((bulk || merging_off > 0) && !set_automerge (db, bulk ? 0 : FTS_AUTOMERGE, error))
     return FALSE;
 
   if (!exec (db, "BEGIN IMMEDIATE", error))
@@ -1906,6 +1936,8 @@ run_update_once (UpdateJob     *job,
   if (job->n_added + job->n_changed + job->n_removed > BATCH_FILES &&
       !exec (db, "INSERT INTO fts (fts) VALUES ('optimize');"
                  "PRAGMA wal_checkpoint (TRUNCATE)", error))
+    return FALSE;
+  if (bulk && !set_automerge (db, FTS_AUTOMERGE, error))
     return FALSE;
 
   report_progress (job, total, total);
