@@ -287,11 +287,32 @@ check_text (Validator   *validator,
             _("the field “%s” is empty"), what);
 }
 
+/* What two answer labels are compared by: the text as shown, case-folded,
+ * without surrounding white space. */
+static char *
+label_key (const char *label)
+{
+  g_autofree char *plain = NULL;
+  g_autofree char *folded = NULL;
+  const char *p;
+
+  /* Printable ASCII without inline marks shows as written. */
+  for (p = label; *p != '\0'; p++)
+    if (*p < ' ' || *p >= 0x7f || *p == '*' || *p == '`' || *p == '\\')
+      break;
+  if (*p == '\0')
+    return g_strstrip (g_ascii_strdown (label, -1));
+
+  plain = kbd_text_render (label, KBD_TEXT_FORMAT_PLAIN);
+  folded = g_utf8_casefold (plain, -1);
+  return g_strstrip (g_steal_pointer (&folded));
+}
+
 static void
 check_node_texts (Validator *validator,
                   KbdNode   *node)
 {
-  GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) keys = NULL;
 
   switch (node->kind)
     {
@@ -302,9 +323,7 @@ check_node_texts (Validator *validator,
       for (guint i = 0; i < node->n_answers; i++)
         {
           KbdAnswer *answer = node->answers[i];
-          g_autofree char *plain = kbd_text_render (answer->label, KBD_TEXT_FORMAT_PLAIN);
-          g_autofree char *folded = g_utf8_casefold (plain, -1);
-          char *key = g_strstrip (g_steal_pointer (&folded));
+          char *key = label_key (answer->label);
 
           check_text (validator, node->id, answer->line, answer->column, answer->label, "label");
           check_text (validator, node->id, answer->line, answer->column, answer->help, "help");
@@ -318,11 +337,20 @@ check_node_texts (Validator *validator,
                 break;
               }
 
-          if (key[0] != '\0' && g_hash_table_contains (seen, key))
-            report (validator, KBD_SEVERITY_ERROR, "duplicate-label", node->id,
-                    answer->line, answer->column,
-                    _("two answers of “%s” have the label “%s”"), node->id, plain);
-          g_hash_table_add (seen, key);
+          /* At most a few dozen answers: compared pair by pair. */
+          if (keys == NULL)
+            keys = g_ptr_array_new_full (node->n_answers, g_free);
+          for (guint j = 0; key[0] != '\0' && j < keys->len; j++)
+            if (g_str_equal (g_ptr_array_index (keys, j), key))
+              {
+                g_autofree char *plain = kbd_text_render (answer->label, KBD_TEXT_FORMAT_PLAIN);
+
+                report (validator, KBD_SEVERITY_ERROR, "duplicate-label", node->id,
+                        answer->line, answer->column,
+                        _("two answers of “%s” have the label “%s”"), node->id, plain);
+                break;
+              }
+          g_ptr_array_add (keys, key);
 
           if (g_str_equal (answer->next, node->id))
             report (validator, KBD_SEVERITY_WARNING, "self-loop", node->id,
@@ -393,8 +421,6 @@ check_node_texts (Validator *validator,
     default:
       g_assert_not_reached ();
     }
-
-  g_hash_table_unref (seen);
 }
 
 static gint
