@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -180,8 +181,19 @@ time_side (gboolean  library,
   return (now_ms () - t0) / repeats;
 }
 
-/* Prints "baseline-KiB peak-KiB": the peak resident memory of this
- * process with the file's bytes in memory, and after one load. */
+static long
+minor_faults (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
+/* Prints "baseline-KiB peak-KiB faults milliseconds": the peak resident
+ * memory of this process with the file's bytes in memory, after one load,
+ * the pages the load touched for the first time (minor page faults) and
+ * how long that first load took. */
 static int
 child_memory (const char *side,
               const char *path,
@@ -189,30 +201,54 @@ child_memory (const char *side,
 {
   g_autoptr(GBytes) bytes = read_file_bytes (path);
   gint64 baseline = read_status_kib ("VmHWM");
+  long faults = minor_faults ();
+  double t0 = now_ms (), ms;
 
   if (g_str_equal (side, "library"))
     load_library (bytes, n_nodes);
   else
     parse_json_glib (bytes);
-  g_print ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", baseline, read_status_kib ("VmHWM"));
+  ms = now_ms () - t0;
+  faults = minor_faults () - faults;
+  g_print ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %ld %.3f\n", baseline,
+           read_status_kib ("VmHWM"), faults, ms);
   return 0;
 }
 
-static void
-measure_memory (const char *side,
-                const char *path,
-                guint       n_nodes,
-                double     *baseline_mb,
-                double     *peak_mb)
+typedef struct
+{
+  double baseline_mb;
+  double peak_mb;
+  double faults;
+  double first_ms;     /* the median of FRESH_RUNS processes */
+} FreshLoad;
+
+#define FRESH_RUNS 3
+
+/* Loads the article once in each of FRESH_RUNS new processes. */
+static FreshLoad
+measure_fresh (const char *side,
+               const char *path,
+               guint       n_nodes)
 {
   g_autofree char *nodes = g_strdup_printf ("%u", n_nodes);
   const char *args[] = { side, path, nodes, NULL };
-  g_autofree char *out = run_self (args);
-  g_auto(GStrv) fields = g_strsplit (g_strstrip (out), " ", -1);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  FreshLoad load = { 0, };
 
-  g_assert_cmpuint (g_strv_length (fields), ==, 2);
-  *baseline_mb = g_ascii_strtoll (fields[0], NULL, 10) / 1024.0;
-  *peak_mb = g_ascii_strtoll (fields[1], NULL, 10) / 1024.0;
+  for (guint run = 0; run < FRESH_RUNS; run++)
+    {
+      g_autofree char *out = run_self (args);
+      g_auto(GStrv) fields = g_strsplit (g_strstrip (out), " ", -1);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 4);
+      load.baseline_mb = g_ascii_strtoll (fields[0], NULL, 10) / 1024.0;
+      load.peak_mb = g_ascii_strtoll (fields[1], NULL, 10) / 1024.0;
+      load.faults = g_ascii_strtod (fields[2], NULL);
+      g_array_append_val (times, (double) { g_ascii_strtod (fields[3], NULL) });
+    }
+  load.first_ms = percentile (times, 0.5);
+  return load;
 }
 
 static void
@@ -232,7 +268,7 @@ main (int   argc,
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   const char *rounds_env = g_getenv ("KBD_BENCH_ROUNDS");
   guint rounds = rounds_env != NULL ? MAX (1, atoi (rounds_env)) : 7;
-  double first_per_node = 0;
+  double first_per_node = 0, first_fresh_per_node = 0;
 
   if (argc == 4 && (g_str_equal (argv[1], "library") || g_str_equal (argv[1], "json-glib")))
     return child_memory (argv[1], argv[2], atoi (argv[3]));
@@ -247,9 +283,12 @@ main (int   argc,
     g_ptr_array_add (paths, write_article (dir, sizes[s]));
 
   g_print ("# Article loading benchmark (json-glib %s, %u rounds)\n\n", JSON_VERSION_S, rounds);
-  g_print ("| nodes | file | load + validate | per node | json-glib parse | library / json-glib "
-           "| peak memory of the load (whole process) | / file size | json-glib's peak |\n"
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+  g_print ("| nodes | file | load + validate, repeated | per node (x 1,000 nodes') "
+           "| json-glib parse, repeated | library / json-glib "
+           "| first load in a new process, per node (x 1,000 nodes') | library / json-glib "
+           "| peak memory of the load (whole process) | / file size | json-glib's peak "
+           "| page faults of one load, per node (json-glib) |\n"
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
@@ -259,7 +298,8 @@ main (int   argc,
       g_autoptr(GArray) json_ms = g_array_new (FALSE, FALSE, sizeof (double));
       g_autoptr(GArray) ratios = g_array_new (FALSE, FALSE, sizeof (double));
       double file_mb = g_bytes_get_size (bytes) / (1024.0 * 1024.0);
-      double library_median, per_node, baseline, peak, json_baseline, json_peak;
+      double library_median, per_node, fresh_per_node;
+      FreshLoad fresh, json_fresh;
 
       /* One unmeasured load of each, then alternating rounds, the order
        * swapped every round. */
@@ -276,23 +316,34 @@ main (int   argc,
           g_array_append_val (ratios, (double) { library / json });
         }
 
-      measure_memory ("library", path, sizes[s], &baseline, &peak);
-      measure_memory ("json-glib", path, sizes[s], &json_baseline, &json_peak);
+      fresh = measure_fresh ("library", path, sizes[s]);
+      json_fresh = measure_fresh ("json-glib", path, sizes[s]);
 
       library_median = percentile (library_ms, 0.5);
       per_node = library_median * 1000 / sizes[s];
+      fresh_per_node = fresh.first_ms * 1000 / sizes[s];
       if (s == 0)
-        first_per_node = per_node;
-      g_print ("| %u | %.2f MB | %.2f ms | %.2f us (%.2fx the smallest's) | %.2f ms | %.2fx "
-               "| +%.1f MB (%.1f MB) | %.1fx | +%.1f MB |\n",
+        {
+          first_per_node = per_node;
+          first_fresh_per_node = fresh_per_node;
+        }
+      g_print ("| %u | %.2f MB | %.2f ms | %.2f us (%.2fx) | %.2f ms | %.2fx "
+               "| %.2f us (%.2fx) | %.2fx "
+               "| +%.1f MB (%.1f MB) | %.1fx | +%.1f MB | %.2f (%.2f) |\n",
                sizes[s], file_mb, library_median, per_node, per_node / first_per_node,
-               percentile (json_ms, 0.5), percentile (ratios, 0.5), peak - baseline, peak,
-               (peak - baseline) / file_mb, json_peak - json_baseline);
+               percentile (json_ms, 0.5), percentile (ratios, 0.5),
+               fresh_per_node, fresh_per_node / first_fresh_per_node,
+               fresh.first_ms / json_fresh.first_ms,
+               fresh.peak_mb - fresh.baseline_mb, fresh.peak_mb,
+               (fresh.peak_mb - fresh.baseline_mb) / file_mb,
+               json_fresh.peak_mb - json_fresh.baseline_mb, fresh.faults / sizes[s],
+               json_fresh.faults / sizes[s]);
     }
 
-  g_print ("\nTimes are medians of the rounds; the ratio is the median of the rounds' "
-           "ratios; memory is VmHWM after one load minus VmHWM with the file's bytes read "
-           "(in brackets the whole process's VmHWM).\n");
+  g_print ("\nRepeated: medians of the rounds in this process, the ratio the median of "
+           "the rounds' ratios. First load: the median of %u new processes, each loading "
+           "once. Memory: VmHWM after one load minus VmHWM with the file's bytes read (in "
+           "brackets the whole process's VmHWM).\n", FRESH_RUNS);
   if (g_getenv ("KBD_BENCH_KEEP") != NULL)
     g_print ("\nKept %s\n", dir);
   else
