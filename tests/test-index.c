@@ -1067,6 +1067,71 @@ test_cancel (void)
   g_assert_cmpuint (kbd_index_get_n_articles (index), ==, N_MANY);
 }
 
+/* FTS5's automatic merging as the index file holds it: 0 off; no row
+ * means SQLite's default, on. */
+static gint64
+read_automerge (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT v FROM fts_config WHERE k = 'automerge'", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+cancel_at_300_cb (guint    done,
+                  guint    total,
+                  gpointer user_data)
+{
+  if (done >= 300)
+    g_cancellable_cancel (user_data);
+}
+
+/* A build from nothing of more than one batch merges the full-text
+ * segments once at the end, with merging off on the way; a build that is
+ * interrupted leaves it off, and the next update turns it on again. */
+static void
+test_cancelled_build_merges_again (void)
+{
+  g_autofree char *folder = make_dir ("bulk");
+  g_autoptr(KbdIndex) index = new_index ("bulk.db");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  const char *folders[] = { folder, NULL };
+  const char *path = kbd_index_get_filename (index);
+
+  for (guint i = 0; i < 600; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Bulk article %u", i);
+      g_autofree char *file = write_reference (folder, 400000 + i, title, "The relay stops.",
+                                               "Restart the relay.");
+    }
+
+  g_assert_false (kbd_index_update (index, folders, cancellable, cancel_at_300_cb, cancellable,
+                                    &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (read_automerge (path), ==, 0);
+
+  g_assert_true (kbd_index_update (index, folders, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kbd_index_get_n_articles (index), ==, 600);
+  g_assert_cmpint (read_automerge (path), >, 0);
+
+  results = kbd_index_search (index, "relay", NULL, KBD_INDEX_KIND_ALL, 1000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 600);
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -1286,6 +1351,7 @@ main (int    argc,
   g_test_add_func ("/index/update/incremental", test_incremental);
   g_test_add_func ("/index/update/subfolders", test_subfolders);
   g_test_add_func ("/index/update/cancel-keeps-work", test_cancel);
+  g_test_add_func ("/index/update/cancelled-build-merges-again", test_cancelled_build_merges_again);
   g_test_add_func ("/index/update/async-progress-in-order", test_async);
   g_test_add_func ("/index/cache/corrupt-is-rebuilt", test_corrupt_cache);
   g_test_add_func ("/index/cache/unknown-version-is-rebuilt", test_unknown_version);
