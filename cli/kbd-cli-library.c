@@ -11,7 +11,6 @@
 #include <glib/gstdio.h>
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "kbd-cli.h"
 
@@ -807,33 +806,6 @@ kbd_cli_command_import (KbdCli  *cli,
 
 /* index ------------------------------------------------------------------------- */
 
-/* The articles of each kind. KbdIndex counts only all of them, so this
- * asks its database, read-only; -1 when that fails. */
-static void
-count_by_kind (KbdIndex *index,
-               gint64   *n_trees,
-               gint64   *n_references)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  *n_trees = *n_references = -1;
-  if (sqlite3_open_v2 (kbd_index_get_filename (index), &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-      sqlite3_prepare_v2 (db, "SELECT kind, count(*) FROM articles GROUP BY kind", -1, &stmt, NULL) == SQLITE_OK)
-    {
-      *n_trees = *n_references = 0;
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          if (sqlite3_column_int (stmt, 0) == KBD_INDEX_KIND_DECISION_TREE)
-            *n_trees = sqlite3_column_int64 (stmt, 1);
-          else if (sqlite3_column_int (stmt, 0) == KBD_INDEX_KIND_REFERENCE)
-            *n_references = sqlite3_column_int64 (stmt, 1);
-        }
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-}
-
 /* The database and its WAL and shared-memory files. */
 static guint64
 size_on_disk (const char *file)
@@ -884,7 +856,8 @@ print_stats_json (KbdIndex *index)
   gint64 n_trees, n_references;
 
   kbd_index_get_last_update_stats (index, &added, &changed, &removed, &unchanged, &hashed);
-  count_by_kind (index, &n_trees, &n_references);
+  n_trees = kbd_index_count_articles (index, KBD_INDEX_KIND_DECISION_TREE);
+  n_references = kbd_index_count_articles (index, KBD_INDEX_KIND_REFERENCE);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "file");
@@ -929,16 +902,14 @@ print_stats (KbdIndex *index)
   gint64 n_trees, n_references;
 
   kbd_index_get_last_update_stats (index, &added, &changed, &removed, &unchanged, NULL);
-  count_by_kind (index, &n_trees, &n_references);
+  n_trees = kbd_index_count_articles (index, KBD_INDEX_KIND_DECISION_TREE);
+  n_references = kbd_index_count_articles (index, KBD_INDEX_KIND_REFERENCE);
 
   g_print (_("Index file: %s\n"), file);
   g_print (_("Size on disk: %s\n"), size);
   g_print (_("Articles: %u\n"), kbd_index_get_n_articles (index));
-  if (n_trees >= 0)
-    {
-      g_print (_("  Troubleshooters: %lld\n"), (long long) n_trees);
-      g_print (_("  Reference articles: %lld\n"), (long long) n_references);
-    }
+  g_print (_("  Troubleshooters: %lld\n"), (long long) n_trees);
+  g_print (_("  Reference articles: %lld\n"), (long long) n_references);
   g_print (_("Last update: %u added, %u changed, %u removed, %u unchanged\n"),
            added, changed, removed, unchanged);
   g_print (_("Problems: %u\n"), g_strv_length ((char **) problems));

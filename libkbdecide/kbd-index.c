@@ -2311,6 +2311,36 @@ kbd_index_get_n_articles (KbdIndex *self)
   return (guint) n;
 }
 
+/**
+ * kbd_index_count_articles:
+ * @self: an index
+ * @kinds: the kinds of article to count
+ *
+ * Counts the articles of some kinds in the index, such as
+ * %KBD_INDEX_KIND_REFERENCE for the classic reference articles only.
+ * kbd_index_get_n_articles() is the count for %KBD_INDEX_KIND_ALL.
+ *
+ * Returns: the number of articles, 0 when the database cannot be read
+ */
+guint
+kbd_index_count_articles (KbdIndex     *self,
+                          KbdIndexKind  kinds)
+{
+  g_autofree char *sql = NULL;
+  gint64 n = 0;
+
+  g_return_val_if_fail (KBD_IS_INDEX (self), 0);
+
+  if ((kinds & KBD_INDEX_KIND_ALL) == KBD_INDEX_KIND_ALL)
+    return kbd_index_get_n_articles (self);
+  if ((kinds & KBD_INDEX_KIND_ALL) == 0 || self->reader.db == NULL)
+    return 0;
+  sql = g_strdup_printf ("SELECT count(*) FROM articles WHERE kind = %d", (int) (kinds & KBD_INDEX_KIND_ALL));
+  if (!query_int (&self->reader, sql, &n, NULL))
+    return 0;
+  return (guint) n;
+}
+
 static gboolean
 has_letter_or_digit (const char *word,
                      gsize       len)

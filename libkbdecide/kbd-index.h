@@ -107,6 +107,9 @@ const char *const *kbd_index_get_problems          (KbdIndex            *self);
 KBD_AVAILABLE_IN_ALL
 guint              kbd_index_get_n_articles        (KbdIndex            *self);
 KBD_AVAILABLE_IN_ALL
+guint              kbd_index_count_articles        (KbdIndex            *self,
+                                                    KbdIndexKind         kinds);
+KBD_AVAILABLE_IN_ALL
 GPtrArray         *kbd_index_search                (KbdIndex            *self,
                                                     const char          *query,
                                                     const char          *product,

@@ -283,6 +283,12 @@ test_archive_count (void)
   g_assert_cmpstrv (problems, ((const char *const[]) { NULL }));
   g_assert_cmpuint (kbd_index_get_n_articles (index), ==, archive_n_files);
   assert_stats (index, archive_n_files, 0, 0, 0, archive_n_files);
+
+  /* By kind: the one decision tree of kb/, the sample's reference articles. */
+  g_assert_cmpuint (kbd_index_count_articles (index, KBD_INDEX_KIND_DECISION_TREE), ==, 1);
+  g_assert_cmpuint (kbd_index_count_articles (index, KBD_INDEX_KIND_REFERENCE), ==, archive_n_files - 1);
+  g_assert_cmpuint (kbd_index_count_articles (index, KBD_INDEX_KIND_ALL), ==, archive_n_files);
+  g_assert_cmpuint (kbd_index_count_articles (index, KBD_INDEX_KIND_NONE), ==, 0);
 }
 
 static void
