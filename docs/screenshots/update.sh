@@ -58,4 +58,26 @@ for style in light dark; do
   kill "$app"
   wait "$app" 2>/dev/null || true
 done
+
+# The reader, on a classic reference article of the KB sample found by a
+# search (light style only; skipped when the sample is not beside the
+# checkout).
+sample=${KBD_KB_SAMPLE:-$top/../shared/kbarchive-sample}
+if [ -d "$sample" ]; then
+  unset ADW_DEBUG_COLOR_SCHEME
+  export KBDECIDE_HISTORY="$tmp/reader.db" KBDECIDE_INDEX="$tmp/index.db"
+  export KBDECIDE_KB_PATH="$top/kb:$(cd "$sample" && pwd)"
+  "$build/gui/kbdecide-gtk" &
+  app=$!
+  window=$(xdotool search --sync --onlyvisible --name "KB Decide" | head -1)
+  xdotool windowsize "$window" 1120 760 windowmove "$window" 0 0
+  sleep 8        # the first index of the sample
+  xdotool key --window "$window" ctrl+f
+  xdotool type --window "$window" --delay 40 "devshl"
+  sleep 1
+  xdotool key --window "$window" Return
+  shoot reader
+  kill "$app"
+  wait "$app" 2>/dev/null || true
+fi
 echo "Screenshots written to $out"
