@@ -91,11 +91,23 @@ test_crash_loop (void)
   for (guint round = 0; round < ROUNDS; round++)
     {
       Writer writers[2];
-      gint64 until = g_get_monotonic_time () + g_rand_int_range (rand, 20, 250) * 1000;
+      guint acked_before = g_hash_table_size (acked);
+      gint64 started_by = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      gint64 until;
 
       for (guint i = 0; i < 2; i++)
         spawn_writer (&writers[i], db, article_path, round * 2 + i + 1);
 
+      /* The kill comes at a random time once the writers are writing, not
+       * after they start: a slow start (a sanitizer build, a loaded
+       * machine) would otherwise leave nothing to kill mid-write. */
+      while (g_hash_table_size (acked) == acked_before && g_get_monotonic_time () < started_by)
+        {
+          for (guint i = 0; i < 2; i++)
+            collect_acks (&writers[i], acked);
+          g_usleep (1000);
+        }
+      until = g_get_monotonic_time () + g_rand_int_range (rand, 20, 250) * 1000;
       while (g_get_monotonic_time () < until)
         {
           for (guint i = 0; i < 2; i++)
