@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include "fuzz-common.h"
+#include "../tests/helpers/classic-kb.h"
 
 FUZZ_DEFINE_INITIALIZE
 
@@ -41,54 +42,6 @@ check_utf8_list (const char *const *list,
   FUZZ_CHECK (list != NULL, "%s is NULL", what);
   for (guint i = 0; list[i] != NULL; i++)
     check_utf8 (list[i], what);
-}
-
-/* Whitespace dropped and runs of '=' or '-' made one, so that underlines of
- * any length and any wrapping compare equal. */
-static char *
-normalize (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (g_ascii_isspace (*p) || *p == '\v')
-        continue;
-      if ((*p == '=' || *p == '-') && out->len > 0 && out->str[out->len - 1] == *p)
-        continue;
-      g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* The body: everything after the first line of three or more '=' and
- * nothing else but trailing blanks, which ends the header. Lines end at LF,
- * CR LF or a lone CR, as the format's description says. */
-static const char *
-find_body (const char *text)
-{
-  const char *line = text;
-
-  while (*line != '\0')
-    {
-      gsize len = strcspn (line, "\r\n");
-      const char *next = line + len;
-      gsize n = 0;
-
-      if (next[0] == '\r' && next[1] == '\n')
-        next += 2;
-      else if (next[0] != '\0')
-        next++;
-
-      while (n < len && line[n] == '=')
-        n++;
-      while (n < len && (line[n] == ' ' || line[n] == '\t' || line[n] == '\f' || line[n] == '\v'))
-        n++;
-      if (n == len && len >= 3 && line[0] == '=')
-        return next;
-      line = next;
-    }
-  return NULL;
 }
 
 static char *
@@ -234,16 +187,16 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     }
 
   /* No text lost or invented. */
-  input_body = find_body (text);
+  input_body = kbd_test_classic_find_body (text);
   FUZZ_CHECK (input_body != NULL, "imported, but the header has no closing line of '='");
-  expected = normalize (input_body);
+  expected = kbd_test_classic_normalize (input_body);
   joined = sections_joined (article);
-  actual = normalize (joined);
+  actual = kbd_test_classic_normalize (joined);
   FUZZ_CHECK (g_str_equal (expected, actual),
               "the sections differ from the input's body:\n  input:    %s\n  sections: %s", expected, actual);
   body = kbd_reference_article_dup_body (article);
   check_utf8 (body, "the body");
-  actual_body = normalize (body);
+  actual_body = kbd_test_classic_normalize (body);
   FUZZ_CHECK (g_str_equal (expected, actual_body),
               "the body differs from the input's:\n  input: %s\n  body:  %s", expected, actual_body);
 

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kbdecide.h"
+#include "helpers/classic-kb.h"
 
 typedef struct
 {
@@ -659,25 +660,10 @@ classic_article (guint       number,
                  const char *symptoms,
                  const char *more)
 {
-  return g_strdup_printf ("DOCUMENT:Q%u  06-AUG-2002  [exchange]\r\n"
-                          "TITLE   :%s\r\n"
-                          "PRODUCT :%s\r\n"
-                          "PROD/VER::5.5\r\n"
-                          "OPER/SYS:\r\n"
-                          "KEYWORDS:kbhowto kbtshoot\r\n"
-                          "\r\n"
-                          "======================================================================\r\n"
-                          "\r\n"
-                          "SYMPTOMS\r\n"
-                          "========\r\n"
-                          "\r\n"
-                          "%s\r\n"
-                          "\r\n"
-                          "MORE INFORMATION\r\n"
-                          "================\r\n"
-                          "\r\n"
-                          "%s\r\n",
-                          number, title, product, symptoms, more);
+  g_autofree char *id = g_strdup_printf ("Q%u", number);
+
+  return kbd_test_classic_text (&(KbdTestClassic) { id, title, product, ":5.5", NULL,
+                                                    "kbhowto kbtshoot", symptoms, more });
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "kbd-reader-view.h"
 #include "kbd-session-view.h"
 #include "kbd-window.h"
+#include "helpers/classic-kb.h"
 
 static char *
 kb_file (void)
@@ -887,25 +888,9 @@ write_reference (const char *folder,
 {
   g_autofree char *name = g_strconcat (id, ".TXT", NULL);
   g_autofree char *path = g_build_filename (folder, name, NULL);
-  g_autofree char *text = g_strdup_printf ("DOCUMENT:%s  06-AUG-2002  [exchange]\r\n"
-                                           "TITLE   :%s\r\n"
-                                           "PRODUCT :Microsoft Exchange\r\n"
-                                           "PROD/VER:5.5\r\n"
-                                           "OPER/SYS:WINDOWS\r\n"
-                                           "KEYWORDS:kbsmtp kbqueue\r\n"
-                                           "\r\n"
-                                           "======================================================================\r\n"
-                                           "\r\n"
-                                           "SYMPTOMS\r\n"
-                                           "========\r\n"
-                                           "\r\n"
-                                           "%s\r\n"
-                                           "\r\n"
-                                           "MORE INFORMATION\r\n"
-                                           "================\r\n"
-                                           "\r\n"
-                                           "%s\r\n",
-                                           id, title, symptoms, more);
+  g_autofree char *text =
+    kbd_test_classic_text (&(KbdTestClassic) { id, title, "Microsoft Exchange", "5.5", "WINDOWS",
+                                               "kbsmtp kbqueue", symptoms, more });
   g_autoptr(GError) error = NULL;
 
   g_file_set_contents (path, text, -1, &error);

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "kbdecide.h"
+#include "helpers/classic-kb.h"
 
 /* Private (kbd-index.c): the number of matches above which only title
  * matches are ranked. */
@@ -69,26 +70,10 @@ reference_text (guint       number,
                 const char *symptoms,
                 const char *more)
 {
-  return g_strdup_printf ("DOCUMENT:Q%u  06-AUG-2002  [exchange]\r\n"
-                          "TITLE   :%s\r\n"
-                          "PRODUCT :%s\r\n"
-                          "PROD/VER::5.5\r\n"
-                          "OPER/SYS:\r\n"
-                          "KEYWORDS:\r\n"
-                          "\r\n"
-                          "=================================================="
-                          "====================\r\n"
-                          "\r\n"
-                          "SYMPTOMS\r\n"
-                          "========\r\n"
-                          "\r\n"
-                          "%s\r\n"
-                          "\r\n"
-                          "MORE INFORMATION\r\n"
-                          "================\r\n"
-                          "\r\n"
-                          "%s\r\n",
-                          number, title, product, symptoms, more);
+  g_autofree char *id = g_strdup_printf ("Q%u", number);
+
+  return kbd_test_classic_text (&(KbdTestClassic) { id, title, product, ":5.5", NULL, NULL,
+                                                    symptoms, more });
 }
 
 static char *

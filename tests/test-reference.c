@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "kbdecide.h"
+#include "helpers/classic-kb.h"
 
 #define HEADER \
   "DOCUMENT:Q123456  06-AUG-2002  [exchange]\n" \
@@ -69,24 +70,6 @@ import_ok (const char *text,
   return article;
 }
 
-/* What the test compares: no white space, and every run of '=' or of '-'
- * as one character (underlines are as long as their headings, not as in
- * the file). */
-static char *
-normalize (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (g_ascii_isspace (*p) || *p == '\v')
-        continue;
-      if ((*p == '=' || *p == '-') && out->len > 0 && out->str[out->len - 1] == *p)
-        continue;
-      g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
-}
 
 /* The test's own reading of the encoding: g_convert, Windows-1252 first. */
 static char *
@@ -104,26 +87,6 @@ convert_like_the_importer (const char *data,
   return text;
 }
 
-/* The body: everything after the first line of only '='. */
-static const char *
-find_body (const char *text)
-{
-  for (const char *line = text; line != NULL && *line != '\0';)
-    {
-      const char *end = strchr (line, '\n');
-      gsize len = end != NULL ? (gsize) (end - line) : strlen (line);
-      gsize n = 0;
-
-      while (n < len && line[n] == '=')
-        n++;
-      while (n < len && g_ascii_isspace (line[n]))
-        n++;
-      if (n == len && len >= 3 && line[0] == '=')
-        return end != NULL ? end + 1 : line + len;
-      line = end != NULL ? end + 1 : NULL;
-    }
-  g_assert_not_reached ();
-}
 
 static char *
 sections_joined (KbdReferenceArticle *article)
@@ -217,15 +180,16 @@ test_sample_imports (void)
 
       /* No text is lost. */
       text = convert_like_the_importer (data, len);
-      expected = normalize (find_body (text));
+      g_assert_nonnull (kbd_test_classic_find_body (text));
+      expected = kbd_test_classic_normalize (kbd_test_classic_find_body (text));
       joined = sections_joined (article);
-      actual = normalize (joined);
+      actual = kbd_test_classic_normalize (joined);
       if (g_strcmp0 (expected, actual) != 0)
         g_test_message ("%s: the sections differ from the file", path);
       g_assert_cmpstr (actual, ==, expected);
 
       body = kbd_reference_article_dup_body (article);
-      body_normalized = normalize (body);
+      body_normalized = kbd_test_classic_normalize (body);
       g_assert_cmpstr (body_normalized, ==, expected);
 
       found = kbd_reference_article_find_mentions (article);
