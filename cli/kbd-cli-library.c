@@ -479,6 +479,9 @@ print_reference (KbdCli              *cli,
   print_see_also (cli, index, links);
 }
 
+/* A file the index names is read through the catalog, only inside the
+ * search path's folders; one the user names on the command line is read
+ * as it is. */
 static int
 show_reference_file (KbdCli     *cli,
                      const char *file,
@@ -486,8 +489,17 @@ show_reference_file (KbdCli     *cli,
                      gboolean    indexed)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KbdReferenceArticle) article = kbd_reference_article_new_from_file (file, &error);
+  g_autoptr(KbdReferenceArticle) article = NULL;
   g_autoptr(GPtrArray) links = NULL;
+
+  if (indexed)
+    {
+      g_autoptr(KbdCatalog) catalog = kbd_cli_make_catalog (cli);
+
+      article = kbd_catalog_load_reference (catalog, file, &error);
+    }
+  else
+    article = kbd_reference_article_new_from_file (file, &error);
 
   if (article == NULL)
     {

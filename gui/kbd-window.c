@@ -462,29 +462,6 @@ open_catalog_entry (KbdWindow       *self,
 
 /* Reference articles ------------------------------------------------------------ */
 
-/* Whether @filename is inside one of the catalog's folders once every
- * symbolic link is resolved: the reader opens nothing else, whatever the
- * index database says. */
-static gboolean
-in_article_folders (KbdWindow  *self,
-                    const char *filename)
-{
-  const char *const *folders = kbd_catalog_get_directories (kbd_application_get_catalog (get_app (self)));
-  g_autofree char *real = realpath (filename, NULL);
-
-  if (real == NULL)
-    return FALSE;
-  for (guint i = 0; folders[i] != NULL; i++)
-    {
-      g_autofree char *folder = realpath (folders[i], NULL);
-      gsize length = folder != NULL ? strlen (folder) : 0;
-
-      if (folder != NULL && strncmp (real, folder, length) == 0 && real[length] == G_DIR_SEPARATOR)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 set_title (KbdWindow  *self,
            const char *title,
@@ -595,17 +572,12 @@ open_index_result (KbdWindow      *self,
     }
   else
     {
-      const char *filename = kbd_index_result_get_filename (result);
-      g_autoptr(KbdReferenceArticle) article = NULL;
+      /* Through the catalog, which reads only inside its folders,
+       * whatever the index database says. */
+      g_autoptr(KbdReferenceArticle) article =
+        kbd_catalog_load_reference (kbd_application_get_catalog (get_app (self)),
+                                    kbd_index_result_get_filename (result), &error);
 
-      if (!in_article_folders (self, filename))
-        {
-          g_autofree char *message = g_strdup_printf (_("%s is not in an article folder"), filename);
-
-          kbd_window_toast (self, message);
-          return;
-        }
-      article = kbd_reference_article_new_from_file (filename, &error);
       if (article == NULL)
         {
           kbd_window_toast (self, error->message);

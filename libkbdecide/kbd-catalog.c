@@ -361,6 +361,24 @@ dup_real_path (const char *path)
   return copy;
 }
 
+/* The real path of a file to be opened; %NULL with %KBD_ERROR_NOT_FOUND or
+ * %KBD_ERROR_IO when it does not resolve (missing, dangling link, loop). */
+static char *
+real_path_of_file (const char  *path,
+                   GError     **error)
+{
+  char *real = dup_real_path (path);
+
+  if (real == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, KBD_ERROR, saved_errno == ENOENT ? KBD_ERROR_NOT_FOUND : KBD_ERROR_IO,
+                   _("%s: cannot open the file: %s"), path, g_strerror (saved_errno));
+    }
+  return real;
+}
+
 /* Whether @real_path is @real_directory or inside it; both resolved.
  * "/srv/kb" holds "/srv/kb/x.json", not "/srv/kb2/x.json". */
 static gboolean
@@ -386,16 +404,10 @@ check_inside_folder (const char  *real_directory,
                      const char  *path,
                      GError     **error)
 {
-  g_autofree char *real = dup_real_path (path);
+  g_autofree char *real = real_path_of_file (path, error);
 
   if (real == NULL)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, KBD_ERROR, saved_errno == ENOENT ? KBD_ERROR_NOT_FOUND : KBD_ERROR_IO,
-                   _("%s: cannot open the file: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
+    return FALSE;
 
   if (!is_inside (real_directory, real))
     {
@@ -666,6 +678,55 @@ kbd_catalog_find_file (KbdCatalog  *self,
 
   g_set_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND,
                _("no article %s on the search path"), id);
+  return NULL;
+}
+
+/**
+ * kbd_catalog_load_reference:
+ * @self: a catalog
+ * @filename: a classic reference article file, such as
+ *   [method@Kbd.IndexResult.get_filename] gives
+ * @error: return location for a #GError
+ *
+ * Loads a reference article (see [ctor@Kbd.ReferenceArticle.new_from_file])
+ * only when its file, with every symbolic link resolved, is inside one of
+ * the catalog's folders. Use it to open what an index or a link names: a
+ * path outside the folders (an absolute path, `..`, a link out of the
+ * folder, a damaged or planted index) fails with %KBD_ERROR_UNSAFE_PATH
+ * and nothing is read; a file that does not exist fails with
+ * %KBD_ERROR_NOT_FOUND.
+ *
+ * Returns: (transfer full): the article, or %NULL with @error set
+ */
+KbdReferenceArticle *
+kbd_catalog_load_reference (KbdCatalog  *self,
+                            const char  *filename,
+                            GError     **error)
+{
+  g_autofree char *real = NULL;
+  g_autofree char *target = NULL;
+
+  g_return_val_if_fail (KBD_IS_CATALOG (self), NULL);
+  g_return_val_if_fail (filename != NULL, NULL);
+
+  real = real_path_of_file (filename, error);
+  if (real == NULL)
+    return NULL;
+
+  for (guint d = 0; d < self->directories->len; d++)
+    {
+      g_autofree char *real_directory = dup_real_path (g_ptr_array_index (self->directories, d));
+
+      /* The resolved path is what is read, so a link changed after this
+       * check cannot lead elsewhere. */
+      if (real_directory != NULL && is_inside (real_directory, real))
+        return kbd_reference_article_new_from_file (real, error);
+    }
+
+  target = g_filename_display_name (real);
+  g_set_error (error, KBD_ERROR, KBD_ERROR_UNSAFE_PATH,
+               _("%s: leads outside the article folder, to %s; it is not read"),
+               filename, target);
   return NULL;
 }
 

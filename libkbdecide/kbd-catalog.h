@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include "kbd-version.h"
 #include "kbd-article.h"
+#include "kbd-reference.h"
 
 G_BEGIN_DECLS
 
@@ -52,6 +53,10 @@ char               *kbd_catalog_find_file                (KbdCatalog    *self,
 KBD_AVAILABLE_IN_ALL
 KbdArticle         *kbd_catalog_load                     (KbdCatalog    *self,
                                                           const char    *article_id,
+                                                          GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+KBD_AVAILABLE_IN_ALL
+KbdReferenceArticle *kbd_catalog_load_reference          (KbdCatalog    *self,
+                                                          const char    *filename,
                                                           GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 KBD_AVAILABLE_IN_ALL
 char               *kbd_article_id_normalize             (const char    *article_id) G_GNUC_WARN_UNUSED_RESULT;

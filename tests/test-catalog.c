@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "kbdecide.h"
+#include "helpers/classic-kb.h"
 
 static char *
 kb312395_text (gsize *length)
@@ -572,6 +573,61 @@ test_translation_link_outside (void)
   remove_tree (tmp);
 }
 
+/* A reference article named by an index is read only inside the
+ * catalog's folders (and their subfolders): a file elsewhere, a link out
+ * of the folder and a path through ".." are refused with
+ * KBD_ERROR_UNSAFE_PATH, a missing file is KBD_ERROR_NOT_FOUND. */
+static void
+test_load_reference_inside_only (void)
+{
+  g_autofree char *folder = make_dir ("refs");
+  g_autofree char *sub = g_build_filename (folder, "classic", NULL);
+  g_autofree char *outside = make_dir ("elsewhere");
+  g_autofree char *text = kbd_test_classic_text (&(KbdTestClassic) {
+    "Q317627", "XWEB: Troubleshooting HTTP 401.x Errors", "Microsoft Exchange", "5.5", NULL, NULL,
+    "Logging on fails.", "Check the permissions." });
+  g_autofree char *inside_file = g_build_filename (sub, "Q317627.TXT", NULL);
+  g_autofree char *outside_file = g_build_filename (outside, "Q317627.TXT", NULL);
+  g_autofree char *link = g_build_filename (folder, "Q999999.TXT", NULL);
+  g_autofree char *dotdot = g_build_filename (folder, "..", "elsewhere", "Q317627.TXT", NULL);
+  g_autofree char *missing = g_build_filename (folder, "Q123456.TXT", NULL);
+  g_autoptr(KbdCatalog) catalog = kbd_catalog_new ();
+  g_autoptr(KbdReferenceArticle) article = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  write_file (sub, "Q317627.TXT", text, -1);
+  write_file (outside, "Q317627.TXT", text, -1);
+  g_assert_cmpint (symlink (outside_file, link), ==, 0);
+  kbd_catalog_add_directory (catalog, folder);
+
+  article = kbd_catalog_load_reference (catalog, inside_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kbd_reference_article_get_id (article), ==, "Q317627");
+  g_clear_object (&article);
+
+  article = kbd_catalog_load_reference (catalog, outside_file, &error);
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_UNSAFE_PATH);
+  g_assert_nonnull (strstr (error->message, outside_file));
+  g_assert_null (article);
+  g_clear_error (&error);
+
+  article = kbd_catalog_load_reference (catalog, link, &error);
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_UNSAFE_PATH);
+  g_assert_nonnull (strstr (error->message, link));
+  g_assert_null (article);
+  g_clear_error (&error);
+
+  article = kbd_catalog_load_reference (catalog, dotdot, &error);
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_UNSAFE_PATH);
+  g_assert_null (article);
+  g_clear_error (&error);
+
+  article = kbd_catalog_load_reference (catalog, missing, &error);
+  g_assert_error (error, KBD_ERROR, KBD_ERROR_NOT_FOUND);
+  g_assert_null (article);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -586,6 +642,7 @@ main (int    argc,
   g_test_add_func ("/catalog/links-outside-refused", test_links_outside);
   g_test_add_func ("/catalog/linked-folder", test_linked_folder);
   g_test_add_func ("/catalog/ids-are-not-paths", test_ids_are_not_paths);
+  g_test_add_func ("/catalog/load-reference-inside-only", test_load_reference_inside_only);
   g_test_add_func ("/catalog/translation-link-outside-unused", test_translation_link_outside);
 
   return g_test_run ();
