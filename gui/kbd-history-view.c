@@ -21,6 +21,9 @@ struct _KbdHistoryView
   GtkNoSelection *selection;
 
   GtkSearchEntry *search;
+  /* The text whose results the list shows, NULL when it shows the filters'
+   * sessions. */
+  char *searched;
   GtkDropDown *outcome;
   GtkDropDown *period;
   GtkEntry *article;
@@ -120,16 +123,25 @@ kbd_history_view_reload (KbdHistoryView *self)
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) hits = kbd_history_search (self->history, text, 50, &error);
 
-      g_list_store_remove_all (self->results);
+      g_free (self->searched);
+      self->searched = g_strdup (text);
+      /* One change replaces the rows, so the list rebinds the rows it has
+       * rather than making new ones. */
       if (hits == NULL)
-        g_signal_emit (self, signals[SIGNAL_TOAST], 0, error->message);
+        {
+          g_list_store_remove_all (self->results);
+          g_signal_emit (self, signals[SIGNAL_TOAST], 0, error->message);
+        }
       else
-        g_list_store_splice (self->results, 0, 0, hits->pdata, hits->len);
+        g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
+                             hits->pdata, hits->len);
       gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->results));
     }
   else
     {
       g_autoptr(KbdHistoryFilter) filter = build_filter (self);
+
+      g_clear_pointer (&self->searched, g_free);
 
       if (self->model == NULL)
         self->model = kbd_history_model_new (self->history, filter);
@@ -144,6 +156,17 @@ static void
 filters_changed_cb (KbdHistoryView *self)
 {
   kbd_history_view_reload (self);
+}
+
+/* GtkSearchEntry reports a change after the fact, from the main loop: a
+ * text that kbd_history_view_set_search() already searched is not searched
+ * again. */
+static void
+search_changed_cb (KbdHistoryView *self)
+{
+  if (self->searched == NULL ||
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search)), self->searched) != 0)
+    kbd_history_view_reload (self);
 }
 
 /* Rows ------------------------------------------------------------------------ */
@@ -366,6 +389,7 @@ kbd_history_view_dispose (GObject *object)
   g_clear_object (&self->results);
   g_clear_object (&self->model);
   g_clear_object (&self->history);
+  g_clear_pointer (&self->searched, g_free);
 
   G_OBJECT_CLASS (kbd_history_view_parent_class)->dispose (object);
 }
@@ -424,7 +448,7 @@ kbd_history_view_init (KbdHistoryView *self)
   self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
   g_object_set (self->search, "placeholder-text", _("Search notes, answers and titles"), NULL);
   gtk_widget_set_hexpand (GTK_WIDGET (self->search), TRUE);
-  g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (search_changed_cb), self);
   /* A search takes a few dozen milliseconds: answer every keystroke at once
    * rather than after GTK's default pause. */
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (self->search), "search-delay") != NULL)
@@ -518,9 +542,9 @@ kbd_history_view_set_search (KbdHistoryView *self,
 
   /* Replacing the text empties it first; searching that empty moment would
    * list the whole history for nothing. */
-  g_signal_handlers_block_by_func (self->search, filters_changed_cb, self);
+  g_signal_handlers_block_by_func (self->search, search_changed_cb, self);
   gtk_editable_set_text (GTK_EDITABLE (self->search), text);
-  g_signal_handlers_unblock_by_func (self->search, filters_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->search, search_changed_cb, self);
   kbd_history_view_reload (self);
 }
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,9 +28,16 @@
  * stores an event twice. The full-text index is written in the same
  * transaction as the events, by the store, not by triggers. */
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 10000
-#define SEARCH_CANDIDATES 2000
+/* Search: how many of the newest matching entries are ranked, how many
+ * indexed words a typed word may stand for before FTS5's own prefix
+ * matching is used, how many typed words count, and how many of a word's
+ * newest entries estimate how common it is. */
+#define SEARCH_CANDIDATES 1000
+#define SEARCH_MAX_TERMS 64
+#define SEARCH_MAX_WORDS 16
+#define SEARCH_SAMPLE 256
 
 struct _KbdHistoryStore
 {
@@ -46,6 +54,12 @@ struct _KbdHistoryStore
   sqlite3_stmt *insert_event;
   sqlite3_stmt *update_session;
   sqlite3_stmt *insert_search;
+  /* The search's FTS5 extension interface, tokenizer and word lookup, set
+   * up at the first search. */
+  fts5_api *fts5;
+  fts5_tokenizer tokenizer_class;
+  Fts5Tokenizer *tokenizer;
+  sqlite3_stmt *first_term;
 };
 
 static const char schema_v1[] =
@@ -92,7 +106,15 @@ static const char schema_v1[] =
 
 /* Each entry migrates from version i + 1 to i + 2. */
 static const char *const migrations[] = {
-  NULL,
+  /* 2: a prefix index for words of one and two characters, where a search
+   * while typing would otherwise merge the entries of every word that
+   * starts with them. Longer prefixes are looked up word by word. */
+  "CREATE VIRTUAL TABLE search_v2 USING fts5 ("
+  "  body, session UNINDEXED, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2'"
+  ");"
+  "INSERT INTO search_v2 (rowid, body, session) SELECT rowid, body, session FROM search;"
+  "DROP TABLE search;"
+  "ALTER TABLE search_v2 RENAME TO search;",
 };
 
 static int
@@ -215,6 +237,9 @@ store_free (KbdHistoryStore *store)
   g_clear_pointer (&store->insert_event, sqlite3_finalize);
   g_clear_pointer (&store->update_session, sqlite3_finalize);
   g_clear_pointer (&store->insert_search, sqlite3_finalize);
+  g_clear_pointer (&store->first_term, sqlite3_finalize);
+  if (store->tokenizer != NULL)
+    store->tokenizer_class.xDelete (store->tokenizer);
   if (store->db != NULL)
     sqlite3_close_v2 (store->db);
   g_free (store->filename);
@@ -329,6 +354,7 @@ migrate (KbdHistoryStore *store,
          GError         **error)
 {
   gint64 version;
+  gboolean migrated = FALSE;
 
   if (!pragma_int (store, "PRAGMA user_version", &version, error))
     return FALSE;
@@ -371,12 +397,25 @@ migrate (KbdHistoryStore *store,
       if (!exec (store, migrations[version - 1], error))
         goto rollback;
       version++;
+      migrated = TRUE;
     }
 
   if (!set_user_version (store, SCHEMA_VERSION, error))
     goto rollback;
 
-  return commit (store, error);
+  if (!commit (store, error))
+    return FALSE;
+
+  /* A migration may rewrite most of the file into the log: fold it back
+   * now rather than leave every read to look there. Without waiting: a
+   * reader in another program leaves the rest to a later checkpoint. */
+  if (migrated)
+    {
+      sqlite3_busy_timeout (store->db, 0);
+      sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+      sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
+    }
+  return TRUE;
 
 rollback:
   return rollback (store);
@@ -637,17 +676,21 @@ step_done (KbdHistoryStore *store,
   return TRUE;
 }
 
+/* A failure here fails the transaction: SQLite may already have rolled
+ * it back (a full disk while FTS5 writes), and an event must never be
+ * stored without its search row. */
 static gboolean
-add_search_row (KbdHistoryStore *store,
-                sqlite3_stmt    *stmt,
-                gint64           session_id,
-                const char      *body)
+add_search_row (KbdHistoryStore  *store,
+                sqlite3_stmt     *stmt,
+                gint64            session_id,
+                const char       *body,
+                GError          **error)
 {
   if (body == NULL || body[0] == '\0')
     return TRUE;
   sqlite3_bind_text (stmt, 1, body, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, session_id);
-  return step_done (store, stmt, NULL);
+  return step_done (store, stmt, error);
 }
 
 /* What search finds a session by: its article's title, ticket and
@@ -823,7 +866,8 @@ write_events (KbdHistoryStore  *store,
           if (!defer_search)
             {
               g_autofree char *body = session_search_text (w);
-              add_search_row (store, insert_search, session_id, body);
+              if (!add_search_row (store, insert_search, session_id, body, error))
+                goto rollback;
             }
         }
       else
@@ -886,11 +930,15 @@ insert_event:
       if (defer_search)
         continue;
       if (event->kind == KBD_EVENT_NOTE)
-        add_search_row (store, insert_search, session_id, event->text);
+        {
+          if (!add_search_row (store, insert_search, session_id, event->text, error))
+            goto rollback;
+        }
       else if (event->kind == KBD_EVENT_ANSWER)
         {
           g_autofree char *body = answer_search_text (event);
-          add_search_row (store, insert_search, session_id, body);
+          if (!add_search_row (store, insert_search, session_id, body, error))
+            goto rollback;
         }
     }
 
@@ -905,14 +953,19 @@ insert_event:
       if (w->event->kind == KBD_EVENT_START)
         {
           g_autofree char *body = session_search_text (w);
-          add_search_row (store, insert_search, session_ids[i], body);
+          if (!add_search_row (store, insert_search, session_ids[i], body, error))
+            goto rollback;
         }
       else if (w->event->kind == KBD_EVENT_NOTE)
-        add_search_row (store, insert_search, session_ids[i], w->event->text);
+        {
+          if (!add_search_row (store, insert_search, session_ids[i], w->event->text, error))
+            goto rollback;
+        }
       else if (w->event->kind == KBD_EVENT_ANSWER)
         {
           g_autofree char *body = answer_search_text (w->event);
-          add_search_row (store, insert_search, session_ids[i], body);
+          if (!add_search_row (store, insert_search, session_ids[i], body, error))
+            goto rollback;
         }
     }
 
@@ -1085,40 +1138,370 @@ sqlite_count (KbdHistoryStore            *store,
   return sqlite3_column_int64 (stmt, 0);
 }
 
-/* Turns what a person typed into an FTS5 query that cannot be a syntax
- * error: every word quoted and required; the last one also as a prefix,
- * since it may still be being typed. Prefixes cost FTS5 a merge of every
- * matching term, so only the last word gets one. */
-static char *
-make_match_query (const char *text)
+/* Search --------------------------------------------------------------------
+ *
+ * What a person typed becomes an FTS5 expression that cannot be a syntax
+ * error. The index's own tokenizer splits it into words, so each word is
+ * folded exactly as the indexed text was. Every word must match as a
+ * prefix: the last may still be being typed, and the others may be cut
+ * short on purpose.
+ *
+ * FTS5 matches a prefix by merging the entries of every indexed word that
+ * starts with it, before it returns a single row and whatever the LIMIT. So
+ * a prefix of one or two characters is answered by the table's prefix
+ * index, and a longer one is replaced by the indexed words it stands for
+ * ("backu" becomes "backup" OR "backups"), found in FTS5's word list; FTS5
+ * then walks their entries lazily, newest first. A prefix that stands for
+ * no word means that nothing can match; one that stands for more than
+ * SEARCH_MAX_TERMS words is left to FTS5.
+ *
+ * Ranking is BM25 over the newest SEARCH_CANDIDATES matching entries, by
+ * the store's own FTS5 function kbd_rank(). FTS5's bm25() counts every entry
+ * of every phrase on its first call to weigh the words, which for a word
+ * found in every session is most of the search; kbd_rank() takes the
+ * weights from the caller, who estimates how common each word is from how
+ * closely its newest SEARCH_SAMPLE entries lie (the exact count when it has
+ * fewer). With one word the weight does not change the order, and is not
+ * estimated at all. */
+
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define RANK_WEIGHTS_TYPE "kbd_rank_weights"
+
+typedef struct
 {
-  GString *query = g_string_new (NULL);
-  const char *p = text;
-  gsize last_word_end = 0;
+  /* For each phrase of the expression, the typed word it stands for. */
+  GArray *phrase_word;
+  /* For each typed word: its weight, and its count in the row ranked. */
+  GArray *idf;
+  double *tf;
+  double average_length;
+} RankWeights;
 
-  while (*p != '\0')
+static void
+rank_weights_free (RankWeights *weights)
+{
+  g_clear_pointer (&weights->phrase_word, g_array_unref);
+  g_clear_pointer (&weights->idf, g_array_unref);
+  g_free (weights->tf);
+  g_free (weights);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RankWeights, rank_weights_free)
+
+/* kbd_rank (search, weights): the BM25 score of the current row, negated
+ * so that, like bm25(), the best match sorts first. */
+static void
+rank_function (const Fts5ExtensionApi  *api,
+               Fts5Context             *fts,
+               sqlite3_context         *context,
+               int                      n_values,
+               sqlite3_value          **values)
+{
+  RankWeights *weights = n_values == 1 ? sqlite3_value_pointer (values[0], RANK_WEIGHTS_TYPE) : NULL;
+  int n_inst = 0, length = 0, rc;
+  double score = 0, norm;
+
+  if (weights == NULL)
     {
-      const char *start;
-
-      while (*p != '\0' && !g_unichar_isalnum (g_utf8_get_char (p)))
-        p = g_utf8_next_char (p);
-      start = p;
-      while (*p != '\0' && g_unichar_isalnum (g_utf8_get_char (p)))
-        p = g_utf8_next_char (p);
-      if (p > start)
-        {
-          if (query->len > 0)
-            g_string_append_c (query, ' ');
-          g_string_append_c (query, '"');
-          g_string_append_len (query, start, p - start);
-          g_string_append_c (query, '"');
-          last_word_end = query->len;
-        }
+      sqlite3_result_error (context, "kbd_rank: no weights", -1);
+      return;
     }
 
-  if (last_word_end > 0)
-    g_string_insert_c (query, last_word_end, '*');
-  return g_string_free (query, query->len == 0);
+  if (weights->average_length == 0)
+    {
+      sqlite3_int64 rows = 0, tokens = 0;
+
+      if ((rc = api->xRowCount (fts, &rows)) != SQLITE_OK ||
+          (rc = api->xColumnTotalSize (fts, 0, &tokens)) != SQLITE_OK)
+        {
+          sqlite3_result_error_code (context, rc);
+          return;
+        }
+      weights->average_length = rows > 0 && tokens > 0 ? (double) tokens / rows : 1;
+    }
+
+  if ((rc = api->xColumnSize (fts, 0, &length)) != SQLITE_OK ||
+      (rc = api->xInstCount (fts, &n_inst)) != SQLITE_OK)
+    {
+      sqlite3_result_error_code (context, rc);
+      return;
+    }
+
+  memset (weights->tf, 0, weights->idf->len * sizeof (double));
+  for (int i = 0; i < n_inst; i++)
+    {
+      int phrase, column, offset;
+
+      if ((rc = api->xInst (fts, i, &phrase, &column, &offset)) != SQLITE_OK)
+        {
+          sqlite3_result_error_code (context, rc);
+          return;
+        }
+      if (phrase >= 0 && (guint) phrase < weights->phrase_word->len)
+        weights->tf[g_array_index (weights->phrase_word, guint, phrase)] += 1;
+    }
+
+  norm = BM25_K1 * (1 - BM25_B + BM25_B * length / weights->average_length);
+  for (guint w = 0; w < weights->idf->len; w++)
+    score += g_array_index (weights->idf, double, w) *
+             weights->tf[w] * (BM25_K1 + 1) / (weights->tf[w] + norm);
+  sqlite3_result_double (context, -score);
+}
+
+/* The FTS5 interface of the store's connection, the index's tokenizer, the
+ * ranking function and the word list, made at the first search. */
+static gboolean
+search_setup (KbdHistoryStore  *store,
+              GError          **error)
+{
+  /* As in the schema's "tokenize = 'unicode61 remove_diacritics 2'". */
+  const char *tokenizer_args[] = { "remove_diacritics", "2" };
+
+  if (store->fts5 == NULL)
+    {
+      g_autoptr(sqlite3_stmt) stmt = prepare (store, "SELECT fts5 (?1)", error);
+      fts5_api *api = NULL;
+      void *tokenizer_data = NULL;
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_pointer (stmt, 1, &api, "fts5_api_ptr", NULL);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW)
+        return fail_sqlite (store, rc, error);
+      if (api == NULL || api->iVersion < 2)
+        {
+          g_set_error (error, KBD_ERROR, KBD_ERROR_DATABASE,
+                       _("%s: this SQLite has no full-text search (FTS5)"), store->filename);
+          return FALSE;
+        }
+
+      rc = api->xFindTokenizer (api, "unicode61", &tokenizer_data, &store->tokenizer_class);
+      if (rc == SQLITE_OK)
+        rc = store->tokenizer_class.xCreate (tokenizer_data, tokenizer_args,
+                                             G_N_ELEMENTS (tokenizer_args), &store->tokenizer);
+      if (rc == SQLITE_OK)
+        rc = api->xCreateFunction (api, "kbd_rank", NULL, rank_function, NULL);
+      if (rc != SQLITE_OK)
+        return fail_sqlite (store, rc, error);
+      store->fts5 = api;
+    }
+
+  if (store->first_term == NULL)
+    {
+      if (!exec (store, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_words"
+                        " USING fts5vocab (main, search, instance)", error))
+        return FALSE;
+      /* One row of the first word at or after ?1: the word list has a row
+       * per occurrence, read lazily. */
+      store->first_term = prepare (store, "SELECT term FROM temp.search_words WHERE term >= ?1 LIMIT 1", error);
+      if (store->first_term == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The first SEARCH_MAX_WORDS different words, each once. */
+static int
+collect_word (void       *data,
+              int         flags,
+              const char *token,
+              int         n_token,
+              int         start,
+              int         end)
+{
+  GPtrArray *words = data;
+  g_autofree char *word = NULL;
+
+  if ((flags & FTS5_TOKEN_COLOCATED) || n_token <= 0 || words->len == SEARCH_MAX_WORDS)
+    return SQLITE_OK;
+  word = g_strndup (token, n_token);
+  for (guint i = 0; i < words->len; i++)
+    if (g_str_equal (g_ptr_array_index (words, i), word))
+      return SQLITE_OK;
+  g_ptr_array_add (words, g_steal_pointer (&word));
+  return SQLITE_OK;
+}
+
+static void
+append_phrase (GString    *expression,
+               const char *word,
+               gboolean    prefix)
+{
+  g_string_append_c (expression, '"');
+  for (const char *p = word; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (expression, '"');
+      g_string_append_c (expression, *p);
+    }
+  g_string_append (expression, prefix ? "\"*" : "\"");
+}
+
+/* The expression for one typed word, as a prefix; its phrases are added to
+ * @weights. Sets *@matchable to FALSE when no indexed word starts with it. */
+static char *
+word_expression (KbdHistoryStore  *store,
+                 const char       *word,
+                 guint             index,
+                 RankWeights      *weights,
+                 gboolean         *matchable,
+                 GError          **error)
+{
+  g_autoptr(GString) expression = g_string_new (NULL);
+  g_autoptr(GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);
+  size_t word_length = strlen (word);
+  g_autofree char *key = g_strdup (word);
+  int rc = SQLITE_ROW;
+
+  if (g_utf8_strlen (word, -1) > 2)
+    {
+      while (terms->len <= SEARCH_MAX_TERMS)
+        {
+          const char *term;
+
+          sqlite3_bind_text (store->first_term, 1, key, -1, SQLITE_TRANSIENT);
+          rc = sqlite3_step (store->first_term);
+          term = rc == SQLITE_ROW ? (const char *) sqlite3_column_text (store->first_term, 0) : NULL;
+          if (term == NULL || strncmp (term, word, word_length) != 0)
+            break;
+          g_ptr_array_add (terms, g_strdup (term));
+          /* The next word: no indexed word holds U+0001, so nothing sorts
+           * between "term" and "term\001" but words that extend "term". */
+          g_free (key);
+          key = g_strconcat (term, "\001", NULL);
+          sqlite3_reset (store->first_term);
+        }
+      sqlite3_reset (store->first_term);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          fail_sqlite (store, rc, error);
+          return NULL;
+        }
+      if (terms->len == 0)
+        *matchable = FALSE;
+    }
+
+  if (terms->len == 0 || terms->len > SEARCH_MAX_TERMS)
+    {
+      append_phrase (expression, word, TRUE);
+      g_array_append_val (weights->phrase_word, index);
+    }
+  else
+    {
+      g_string_append_c (expression, '(');
+      for (guint i = 0; i < terms->len; i++)
+        {
+          if (i > 0)
+            g_string_append (expression, " OR ");
+          append_phrase (expression, g_ptr_array_index (terms, i), FALSE);
+          g_array_append_val (weights->phrase_word, index);
+        }
+      g_string_append_c (expression, ')');
+    }
+  return g_string_free (g_steal_pointer (&expression), FALSE);
+}
+
+/* How rare a word is, BM25's IDF, with the number of entries that hold it
+ * estimated from its newest SEARCH_SAMPLE ones. */
+static gboolean
+estimate_idf (KbdHistoryStore  *store,
+              const char       *expression,
+              gint64            newest,
+              double           *idf,
+              GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (store, "SELECT rowid FROM search WHERE search MATCH ?1"
+                                                 " ORDER BY rowid DESC LIMIT ?2", error);
+  gint64 last = newest;
+  double n = 0, df;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, expression, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, SEARCH_SAMPLE);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      last = sqlite3_column_int64 (stmt, 0);
+      n++;
+    }
+  if (rc != SQLITE_DONE)
+    return fail_sqlite (store, rc, error);
+
+  df = n < SEARCH_SAMPLE ? n : MIN ((double) newest, n * newest / (double) MAX (1, newest - last + 1));
+  *idf = log (1 + (newest - df + 0.5) / (df + 0.5));
+  return TRUE;
+}
+
+/* The FTS5 expression for @text and the ranking weights that go with it;
+ * NULL with no error when nothing can match. */
+static char *
+make_match_query (KbdHistoryStore  *store,
+                  const char       *text,
+                  RankWeights     **weights_out,
+                  GError          **error)
+{
+  g_autoptr(RankWeights) weights = g_new0 (RankWeights, 1);
+  g_autoptr(GPtrArray) expressions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  gboolean matchable = TRUE;
+  int rc;
+
+  if (!search_setup (store, error))
+    return NULL;
+
+  rc = store->tokenizer_class.xTokenize (store->tokenizer, words, FTS5_TOKENIZE_QUERY,
+                                         text, (int) MIN (strlen (text), G_MAXINT), collect_word);
+  if (rc != SQLITE_OK)
+    {
+      fail_sqlite (store, rc, error);
+      return NULL;
+    }
+  if (words->len == 0)
+    return NULL;
+
+  weights->phrase_word = g_array_new (FALSE, FALSE, sizeof (guint));
+  weights->idf = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < words->len && matchable; i++)
+    {
+      char *expression = word_expression (store, g_ptr_array_index (words, i), i,
+                                          weights, &matchable, error);
+
+      if (expression == NULL)
+        return NULL;
+      g_ptr_array_add (expressions, expression);
+      g_array_append_val (weights->idf, (double) { 1.0 });
+    }
+  if (!matchable)
+    return NULL;
+
+  if (expressions->len > 1)
+    {
+      g_autoptr(sqlite3_stmt) stmt = prepare (store, "SELECT rowid FROM search ORDER BY rowid DESC LIMIT 1", error);
+      gint64 newest;
+
+      if (stmt == NULL)
+        return NULL;
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          fail_sqlite (store, rc, error);
+          return NULL;
+        }
+      newest = sqlite3_column_int64 (stmt, 0);
+      for (guint i = 0; i < expressions->len; i++)
+        if (!estimate_idf (store, g_ptr_array_index (expressions, i), newest,
+                           &g_array_index (weights->idf, double, i), error))
+          return NULL;
+    }
+
+  weights->tf = g_new0 (double, weights->idf->len);
+  *weights_out = g_steal_pointer (&weights);
+  g_ptr_array_add (expressions, NULL);
+  return g_strjoinv (" AND ", (char **) expressions->pdata);
 }
 
 typedef struct
@@ -1145,7 +1528,9 @@ sqlite_search (KbdHistoryStore *store,
                guint            limit,
                GError         **error)
 {
-  g_autofree char *query = make_match_query (text);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(RankWeights) weights = NULL;
+  g_autofree char *query = make_match_query (store, text, &weights, &local_error);
   g_autoptr(sqlite3_stmt) candidates = NULL;
   g_autoptr(sqlite3_stmt) fetch = NULL;
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1153,20 +1538,25 @@ sqlite_search (KbdHistoryStore *store,
   g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
   int rc;
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (query == NULL)
     return g_steal_pointer (&records);
 
-  /* Ranking every match of a broad word costs time in proportion to the
-   * matches. So rank only the newest SEARCH_CANDIDATES matching entries
-   * (FTS5 walks rowids backwards without scoring the rest), keep the best
-   * entry per session, and make snippets for the few shown. */
+  /* FTS5 walks the matching entries newest first and stops after
+   * SEARCH_CANDIDATES; only those are ranked. The best entry of each
+   * session counts, and snippets are made only for the few shown. */
   candidates = prepare (store,
-                        "SELECT rowid, session, bm25 (search) FROM search"
+                        "SELECT rowid, session, kbd_rank (search, ?3) FROM search"
                         " WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?2", error);
   if (candidates == NULL)
     return NULL;
   sqlite3_bind_text (candidates, 1, query, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (candidates, 2, SEARCH_CANDIDATES);
+  sqlite3_bind_pointer (candidates, 3, weights, RANK_WEIGHTS_TYPE, NULL);
   while ((rc = sqlite3_step (candidates)) == SQLITE_ROW)
     {
       Hit hit = { sqlite3_column_int64 (candidates, 0), sqlite3_column_int64 (candidates, 1),
@@ -1183,7 +1573,8 @@ sqlite_search (KbdHistoryStore *store,
   /* The best entry of each session, best first. */
   {
     g_autoptr(GArray) chosen = g_array_new (FALSE, FALSE, sizeof (Hit));
-    g_autoptr(GHashTable) rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+    g_autoptr(GHashTable) snippets = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+    g_autoptr(GHashTable) found = NULL;
     g_autoptr(GString) sql = NULL;
     gint64 low = G_MAXINT64, high = 0;
 
@@ -1205,12 +1596,11 @@ sqlite_search (KbdHistoryStore *store,
      * it, and the snippet is made only for the chosen rows. The snippet
      * marks matches with U+0002 … U+0003, which history text cannot
      * contain (control characters are refused in notes). */
-    sql = g_string_new ("SELECT " RECORD_COLUMNS ", CASE WHEN search.rowid IN (");
+    sql = g_string_new ("SELECT search.rowid, CASE WHEN search.rowid IN (");
     for (guint i = 0; i < chosen->len; i++)
       g_string_append_printf (sql, "%s%" G_GINT64_FORMAT, i ? ", " : "",
                               g_array_index (chosen, Hit, i).rowid);
-    g_string_append (sql, ") THEN snippet (search, 0, char (2), char (3), '…', 12) END, search.rowid"
-                          " FROM search JOIN sessions s ON s.id = search.session"
+    g_string_append (sql, ") THEN snippet (search, 0, char (2), char (3), '…', 12) END FROM search"
                           " WHERE search MATCH ?1 AND search.rowid >= ?2 AND search.rowid <= ?3");
     fetch = prepare (store, sql->str, error);
     if (fetch == NULL)
@@ -1219,14 +1609,41 @@ sqlite_search (KbdHistoryStore *store,
     sqlite3_bind_int64 (fetch, 2, low);
     sqlite3_bind_int64 (fetch, 3, high);
     while ((rc = sqlite3_step (fetch)) == SQLITE_ROW)
-      if (sqlite3_column_type (fetch, 12) != SQLITE_NULL)
+      if (sqlite3_column_type (fetch, 1) != SQLITE_NULL)
         {
-          gint64 *rowid = g_new (gint64, 1);
+          Hit *hit = NULL;
 
-          *rowid = sqlite3_column_int64 (fetch, 13);
-          g_hash_table_insert (rows, rowid,
-                               record_from_row (fetch, (const char *) sqlite3_column_text (fetch, 12)));
+          /* The chosen entries keep the keys alive. */
+          for (guint i = 0; i < chosen->len && hit == NULL; i++)
+            if (g_array_index (chosen, Hit, i).rowid == sqlite3_column_int64 (fetch, 0))
+              hit = &g_array_index (chosen, Hit, i);
+          if (hit != NULL)
+            g_hash_table_insert (snippets, &hit->session, g_strdup ((const char *) sqlite3_column_text (fetch, 1)));
         }
+    if (rc != SQLITE_DONE)
+      {
+        fail_sqlite (store, rc, error);
+        return NULL;
+      }
+    g_clear_pointer (&fetch, sqlite3_finalize);
+
+    /* Then the chosen sessions, by id, without a join per entry. */
+    g_string_assign (sql, "SELECT " RECORD_COLUMNS ", s.id FROM sessions s WHERE s.id IN (");
+    for (guint i = 0; i < chosen->len; i++)
+      g_string_append_printf (sql, "%s%" G_GINT64_FORMAT, i ? ", " : "",
+                              g_array_index (chosen, Hit, i).session);
+    g_string_append_c (sql, ')');
+    fetch = prepare (store, sql->str, error);
+    if (fetch == NULL)
+      return NULL;
+    found = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+    while ((rc = sqlite3_step (fetch)) == SQLITE_ROW)
+      {
+        gint64 id = sqlite3_column_int64 (fetch, 12);
+
+        g_hash_table_insert (found, g_memdup2 (&id, sizeof id),
+                             record_from_row (fetch, g_hash_table_lookup (snippets, &id)));
+      }
     if (rc != SQLITE_DONE)
       {
         fail_sqlite (store, rc, error);
@@ -1235,7 +1652,7 @@ sqlite_search (KbdHistoryStore *store,
 
     for (guint i = 0; i < chosen->len; i++)
       {
-        KbdSessionRecord *record = g_hash_table_lookup (rows, &g_array_index (chosen, Hit, i).rowid);
+        KbdSessionRecord *record = g_hash_table_lookup (found, &g_array_index (chosen, Hit, i).session);
 
         if (record != NULL)
           g_ptr_array_add (records, g_object_ref (record));

@@ -1322,7 +1322,13 @@ kbd_history_count_sessions (KbdHistory        *self,
  *
  * Full-text search, best match first; each result carries a snippet
  * ([method@Kbd.SessionRecord.get_snippet]). Every word must match, as a
- * prefix; punctuation is ignored, so no input is a syntax error.
+ * prefix, in one note, answer or session title; case and accents do not
+ * count, punctuation is ignored, so no input is a syntax error, and words
+ * past the sixteenth different one are not required.
+ *
+ * Ranking is BM25 over the newest 1,000 matching entries, so the time a
+ * search takes does not grow with the history: a word found in every
+ * session ranks the most recent ones.
  *
  * Returns: (transfer container) (element-type KbdSessionRecord): the
  *   sessions, or %NULL with @error set

@@ -611,6 +611,16 @@ test_window_resume (Fixture       *f,
 }
 
 static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *count)
+{
+  (*count)++;
+}
+
+static void
 test_history_search (Fixture       *f,
                      gconstpointer  data)
 {
@@ -641,6 +651,40 @@ test_history_search (Fixture       *f,
   }
   kbd_history_view_set_search (KBD_HISTORY_VIEW (view), "pelican");
   g_assert_cmpuint (g_list_model_get_n_items (kbd_history_view_get_model (KBD_HISTORY_VIEW (view))), ==, 0);
+
+  /* Typed a character at a time: each keystroke searches once, and the
+   * list follows the text. */
+  {
+    g_autoptr(GPtrArray) entries = find_all (view, GTK_TYPE_SEARCH_ENTRY, NULL);
+    GtkWidget *entry = g_ptr_array_index (entries, 0);
+    const char *typed = "flamx";
+    guint changes = 0;
+    gulong handler;
+
+    kbd_history_view_set_search (KBD_HISTORY_VIEW (view), "");
+    model = kbd_history_view_get_model (KBD_HISTORY_VIEW (view));
+    handler = g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &changes);
+    for (guint i = 0; typed[i] != '\0'; i++)
+      {
+        int position = -1;
+
+        changes = 0;
+        gtk_editable_insert_text (GTK_EDITABLE (entry), typed + i, 1, &position);
+        spin ();
+        /* "f" … "flam" find the session (its note, or "functionality" in
+         * the title); "flamx" finds nothing. */
+        g_assert_cmpuint (g_list_model_get_n_items (model), ==, typed[i] == 'x' ? 0 : 1);
+        g_assert_cmpuint (changes, ==, 1);
+      }
+    /* Setting the text searches at once, and not again when the entry
+     * reports the change. */
+    changes = 0;
+    kbd_history_view_set_search (KBD_HISTORY_VIEW (view), "flamingo");
+    g_assert_cmpuint (changes, ==, 1);
+    spin ();
+    g_assert_cmpuint (changes, ==, 1);
+    g_signal_handler_disconnect (model, handler);
+  }
 
   /* The transcript window shows the session and labels no markup. */
   kbd_history_view_set_search (KBD_HISTORY_VIEW (view), "");

@@ -340,6 +340,205 @@ test_search_finds_notes (Fixture       *f,
   g_assert_cmpuint (hits->len, ==, 0);
 }
 
+/* A session that only holds a note, recorded in @history. */
+static KbdSession *
+note_session (KbdHistory *history,
+              KbdArticle *article,
+              const char *note)
+{
+  g_autoptr(GError) error = NULL;
+  KbdSession *session = kbd_session_new (article, "Ada", NULL);
+
+  kbd_history_attach (history, session);
+  g_assert_true (kbd_session_add_note (session, note, &error));
+  g_assert_no_error (error);
+  return session;
+}
+
+static guint
+count_hits (KbdHistory *history,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = kbd_history_search (history, text, 100, &error);
+
+  g_assert_no_error (error);
+  return hits->len;
+}
+
+/* Every typed word matches as a prefix, however many indexed words it
+ * stands for, folded as the index folds text. */
+static void
+test_search_prefixes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) many = g_string_new (NULL);
+
+  /* Seventy words that start alike: more than a prefix is expanded into. */
+  for (guint i = 0; i < 70; i++)
+    g_string_append_printf (many, "zork%03u ", i);
+  g_ptr_array_add (sessions, note_session (history, f->article, "the customer mentioned a flooded server room"));
+  g_ptr_array_add (sessions, note_session (history, f->article, "Résumé du câble réseau"));
+  g_ptr_array_add (sessions, note_session (history, f->article, many->str));
+  g_ptr_array_add (sessions, note_session (history, f->article, "zorkmid found"));
+  g_ptr_array_add (sessions, note_session (history, f->article, "one two three four five six seven eight nine"
+                                                                " ten eleven twelve thirteen fourteen fifteen sixteen"));
+  g_assert_true (kbd_history_flush (history, &error));
+
+  /* Each word a prefix, in any order, the last one or not. */
+  g_assert_cmpuint (count_hits (history, "flood room"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "serv flo"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "FLOODED"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "floodx"), ==, 0);
+  g_assert_cmpuint (count_hits (history, "flood zorkmid"), ==, 0);
+  /* One and two characters: the prefix index. */
+  g_assert_cmpuint (count_hits (history, "z"), ==, 2);
+  g_assert_cmpuint (count_hits (history, "fl"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "fl r"), ==, 1);
+  /* Accents and case folded away, on both sides. */
+  g_assert_cmpuint (count_hits (history, "resume cable"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "RÉSU CÂB"), ==, 1);
+  /* More words start with "zork" than are looked up one by one: FTS5
+   * matches that prefix itself; fewer ("zork06", "zorkm") are looked up. */
+  g_assert_cmpuint (count_hits (history, "zork"), ==, 2);
+  g_assert_cmpuint (count_hits (history, "zork06"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "zork069"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "zork070"), ==, 0);
+  g_assert_cmpuint (count_hits (history, "zorkm"), ==, 1);
+  /* A pasted paragraph: repeated words count once, and the words past
+   * the sixteenth are not required. */
+  g_assert_cmpuint (count_hits (history, "flooded flooded flooded flooded flooded flooded"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "a b c d e f g h i j k l m n o p flooded"), ==, 0);
+  g_assert_cmpuint (count_hits (history, "one two three four five six seven eight nine ten eleven twelve"
+                                         " thirteen fourteen fifteen sixteen"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "one two three four five six seven eight nine ten eleven twelve"
+                                         " thirteen fourteen fifteen sixteen seventeen"), ==, 1);
+  g_assert_cmpuint (count_hits (history, "one two three four five six seven eight nine ten eleven twelve"
+                                         " thirteen fourteen fifteen seventeen"), ==, 0);
+}
+
+/* BM25: more occurrences rank higher, and a rare word weighs more than a
+ * common one, which needs the estimate of how common each word is: with
+ * equal weights the two sessions would tie and the newer would come first. */
+static void
+test_search_ranking (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) hits = NULL;
+  KbdSession *rare_twice, *common_twice;
+
+  for (guint i = 0; i < 30; i++)
+    g_ptr_array_add (sessions, note_session (history, f->article, "wombat filler text"));
+  rare_twice = note_session (history, f->article, "quokka quokka wombat");
+  common_twice = note_session (history, f->article, "quokka wombat wombat");
+  g_ptr_array_add (sessions, rare_twice);
+  g_ptr_array_add (sessions, common_twice);
+  g_assert_true (kbd_history_flush (history, &error));
+
+  hits = kbd_history_search (history, "quokka wombat", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_assert_cmpstr (kbd_session_record_get_uuid (g_ptr_array_index (hits, 0)), ==, kbd_session_get_uuid (rare_twice));
+  g_assert_cmpstr (kbd_session_record_get_uuid (g_ptr_array_index (hits, 1)), ==, kbd_session_get_uuid (common_twice));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  hits = kbd_history_search (history, "quokka", 10, &error);
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_assert_cmpstr (kbd_session_record_get_uuid (g_ptr_array_index (hits, 0)), ==, kbd_session_get_uuid (rare_twice));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  hits = kbd_history_search (history, "wombat", 5, &error);
+  g_assert_cmpuint (hits->len, ==, 5);
+  g_assert_cmpstr (kbd_session_record_get_uuid (g_ptr_array_index (hits, 0)), ==, kbd_session_get_uuid (common_twice));
+}
+
+static char *
+query_text (const char *path,
+            const char *sql)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+/* A history of schema 1 (no prefix index) is brought to schema 2 at
+ * open: backed up first, every search row kept, searchable after. */
+static void
+test_migrates_schema_1 (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbdHistory) history = kbd_history_new (f->db, &error);
+  g_autoptr(KbdSession) a = walk_escalation (history, f->article, "INC-7", "the customer mentioned a flooded server room");
+  g_autoptr(KbdSession) b = walk_escalation (history, f->article, "INC-8", "nothing special");
+  g_autofree char *backup = g_strconcat (f->db, ".v1.bak", NULL);
+  g_autofree char *rows_before = NULL;
+  g_autofree char *rows_after = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  sqlite3 *db;
+
+  g_assert_true (kbd_history_flush (history, &error));
+  g_clear_object (&history);
+
+  /* Back to the search table of schema 1. */
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "BEGIN;"
+    "CREATE VIRTUAL TABLE search_v1 USING fts5 (body, session UNINDEXED, tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT INTO search_v1 (rowid, body, session) SELECT rowid, body, session FROM search;"
+    "DROP TABLE search;"
+    "ALTER TABLE search_v1 RENAME TO search;"
+    "PRAGMA user_version = 1;"
+    "COMMIT;"
+    "PRAGMA wal_checkpoint (TRUNCATE);", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  rows_before = query_text (f->db, "SELECT group_concat (rowid || ':' || session || ':' || body, '|') FROM search");
+  g_assert_nonnull (rows_before);
+  sql = query_text (f->db, "SELECT sql FROM sqlite_master WHERE name = 'search'");
+  g_assert_null (strstr (sql, "prefix"));
+
+  history = kbd_history_new (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_false (kbd_history_get_read_only (history));
+
+  version = query_text (f->db, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "2");
+  g_clear_pointer (&sql, g_free);
+  sql = query_text (f->db, "SELECT sql FROM sqlite_master WHERE name = 'search'");
+  g_assert_nonnull (strstr (sql, "prefix = '1 2'"));
+  rows_after = query_text (f->db, "SELECT group_concat (rowid || ':' || session || ':' || body, '|') FROM search");
+  g_assert_cmpstr (rows_after, ==, rows_before);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&version, g_free);
+  version = query_text (backup, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "1");
+
+  hits = kbd_history_search (history, "fl", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpstr (kbd_session_record_get_uuid (g_ptr_array_index (hits, 0)), ==, kbd_session_get_uuid (a));
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = kbd_history_search (history, "INC-8", 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpstr (kbd_session_record_get_uuid (g_ptr_array_index (hits, 0)), ==, kbd_session_get_uuid (b));
+}
+
 static void
 test_export_formats (Fixture       *f,
                      gconstpointer  data)
@@ -965,6 +1164,9 @@ main (int   argc,
   ADD ("attach-twice-stores-once", test_attach_twice_stores_once);
   ADD ("list-filters-and-pages", test_list_filters_and_pages);
   ADD ("search-finds-notes", test_search_finds_notes);
+  ADD ("search-prefixes", test_search_prefixes);
+  ADD ("search-ranking", test_search_ranking);
+  ADD ("migrates-schema-1", test_migrates_schema_1);
   ADD ("export-formats", test_export_formats);
   ADD ("stats", test_stats);
   ADD ("delete-and-backup", test_delete_and_backup);
