@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -18,7 +19,8 @@
  * SQLite C API with the same schema, pragmas and statements, in one run.
  * Prints a Markdown report; docs/performance.md keeps the figures.
  *
- * KBD_BENCH_SCALE (default 1.0) scales the bulk sizes. */
+ * KBD_BENCH_SCALE (default 1.0) scales the bulk sizes, KBD_BENCH_ROUNDS
+ * (default 3) sets the bulk import's alternating rounds. */
 
 static double scale = 1.0;
 static char *
@@ -223,35 +225,33 @@ bench_step_latency (const char *dir,
            percentile (caller, 0.5), worst_caller);
 }
 
+/* The library's bulk import of @writes into a new database at @path. */
 static double
-bench_bulk (const char *dir,
-            guint       n_sessions,
-            const char *name,
-            double     *raw_ms_out,
-            char      **path_out)
+library_bulk (const char *path,
+              GPtrArray  *writes)
 {
-  g_autofree char *path = temp_db (dir, name);
-  g_autofree char *raw_path = g_strconcat (path, ".raw", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) writes = g_ptr_array_new_with_free_func ((GDestroyNotify) kbd_history_write_free);
-  g_autoptr(KbdHistory) history = NULL;
-  GRand *rand = g_rand_new_with_seed (42);
-  double t0, library_ms, raw_ms;
-  Raw raw;
+  g_autoptr(KbdHistory) history = kbd_history_new (path, &error);
+  double t0;
 
-  for (guint s = 0; s < n_sessions; s++)
-    add_session_writes (writes, rand, s);
-  g_rand_free (rand);
-
-  history = kbd_history_new (path, &error);
   g_assert_no_error (error);
   t0 = now_ms ();
   g_assert_true (kbd_history_import_writes (history, writes, &error));
-  library_ms = now_ms () - t0;
   g_assert_no_error (error);
-  g_clear_object (&history);
+  return now_ms () - t0;
+}
 
-  /* Raw: the same rows in one transaction, the index built after. */
+/* Raw: the same rows in one transaction, the index built after. */
+static double
+raw_bulk (const char *raw_path,
+          GPtrArray  *writes)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 session = 0;
+  guint n_events = 0;
+  double t0;
+  Raw raw;
+
   {
     g_autoptr(KbdHistory) schema = kbd_history_new (raw_path, &error);
     g_assert_no_error (error);
@@ -263,8 +263,6 @@ bench_bulk (const char *dir,
     {
       KbdHistoryWrite *w = g_ptr_array_index (writes, i);
       KbdHistoryWrite *next = i + 1 < writes->len ? g_ptr_array_index (writes, i + 1) : NULL;
-      static gint64 session = 0;
-      static guint n_events = 0;
 
       if (w->event->kind == KBD_EVENT_START)
         {
@@ -283,12 +281,74 @@ bench_bulk (const char *dir,
   raw_exec (&raw, "INSERT INTO search (body, session) SELECT coalesce (text, node_title || char (10) || label), session"
                   " FROM events WHERE kind IN (1, 6)");
   raw_exec (&raw, "COMMIT");
-  raw_ms = now_ms () - t0;
+  t0 = now_ms () - t0;
   raw_close (&raw);
+  return t0;
+}
 
-  *raw_ms_out = raw_ms;
-  *path_out = g_steal_pointer (&path);
-  return library_ms;
+static void
+remove_db (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+/* Bulk import of @n_sessions sessions, library and raw program in
+ * alternating rounds on new databases (the machine's load then weighs on
+ * both); prints the medians and the median of the rounds' ratios. Returns
+ * the path of the library's last database, kept for the queries. */
+static char *
+bench_bulk (const char *dir,
+            guint       n_sessions,
+            guint       rounds)
+{
+  g_autofree char *path = temp_db (dir, "bulk.db");
+  g_autofree char *raw_path = temp_db (dir, "bulk-raw.db");
+  g_autoptr(GPtrArray) writes = g_ptr_array_new_with_free_func ((GDestroyNotify) kbd_history_write_free);
+  g_autoptr(GArray) library_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) raw_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  GRand *rand = g_rand_new_with_seed (42);
+  guint n_events;
+
+  for (guint s = 0; s < n_sessions; s++)
+    add_session_writes (writes, rand, s);
+  g_rand_free (rand);
+  n_events = writes->len;
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      double library, raw;
+
+      remove_db (path);
+      remove_db (raw_path);
+      if (round % 2 == 0)
+        {
+          library = library_bulk (path, writes);
+          raw = raw_bulk (raw_path, writes);
+        }
+      else
+        {
+          raw = raw_bulk (raw_path, writes);
+          library = library_bulk (path, writes);
+        }
+      g_array_append_val (library_ms, library);
+      g_array_append_val (raw_ms, raw);
+      g_array_append_vals (ratios, &(double) { raw / library }, 1);
+    }
+  remove_db (raw_path);
+
+  g_print ("| %u events in one transaction, index built after (median of %u alternating rounds) | %.0f events/s (%.1f s) | %.0f events/s (%.1f s) | %.2f× (median of rounds; lowest %.2f×) |\n",
+           n_events, rounds,
+           n_events / (percentile (library_ms, 0.5) / 1000), percentile (library_ms, 0.5) / 1000,
+           n_events / (percentile (raw_ms, 0.5) / 1000), percentile (raw_ms, 0.5) / 1000,
+           percentile (ratios, 0.5), percentile (ratios, 0.0));
+  return g_steal_pointer (&path);
 }
 
 /* One round of @n sessions of ten events, each in its own transaction;
@@ -461,7 +521,7 @@ main (int   argc,
   g_autoptr(KbdArticle) article = NULL;
   g_autoptr(GError) error = NULL;
   const char *scale_env = g_getenv ("KBD_BENCH_SCALE");
-  double library_ms, raw_ms;
+  const char *rounds_env = g_getenv ("KBD_BENCH_ROUNDS");
   guint n_sessions;
 
   if (scale_env != NULL)
@@ -478,10 +538,7 @@ main (int   argc,
   bench_sessions (dir, article);
 
   n_sessions = (guint) (100000 * scale);
-  library_ms = bench_bulk (dir, n_sessions, "bulk.db", &raw_ms, &bulk_path);
-  g_print ("| %u events in one transaction, index built after | %.0f events/s (%.1f s) | %.0f events/s (%.1f s) | %.2f× |\n",
-           n_sessions * 10, n_sessions * 10 / (library_ms / 1000), library_ms / 1000,
-           n_sessions * 10 / (raw_ms / 1000), raw_ms / 1000, raw_ms / library_ms);
+  bulk_path = bench_bulk (dir, n_sessions, rounds_env != NULL ? MAX (1, atoi (rounds_env)) : 3);
   g_print ("| database size per 1,000 sessions (10 events each) | %.1f MB | | |\n",
            file_size (bulk_path) / 1e6 / (n_sessions / 1000.0));
 
