@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "kbdecide.h"
 #include "kbd-event-private.h"
 #include "kbd-history-store-private.h"
@@ -151,4 +153,17 @@ read_file_bytes (const char *path)
   g_file_get_contents (path, &contents, &length, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
+}
+
+/* Removes an SQLite database and its WAL and shared-memory files. */
+void
+remove_database (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
 }

@@ -23,5 +23,7 @@ char  *run_self           (const char *const *args);
 /* The contents of a file the benchmark wrote or needs; fails the
  * benchmark when it cannot be read. */
 GBytes *read_file_bytes   (const char *path);
+/* Removes an SQLite database and its -wal and -shm files. */
+void   remove_database    (const char *path);
 
 G_END_DECLS

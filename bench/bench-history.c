@@ -286,18 +286,6 @@ raw_bulk (const char *raw_path,
   return t0;
 }
 
-static void
-remove_db (const char *path)
-{
-  static const char *const suffixes[] = { "", "-wal", "-shm" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-      g_unlink (file);
-    }
-}
-
 /* Bulk import of @n_sessions sessions, library and raw program in
  * alternating rounds on new databases (the machine's load then weighs on
  * both); prints the medians and the median of the rounds' ratios. Returns
@@ -325,8 +313,8 @@ bench_bulk (const char *dir,
     {
       double library, raw;
 
-      remove_db (path);
-      remove_db (raw_path);
+      remove_database (path);
+      remove_database (raw_path);
       if (round % 2 == 0)
         {
           library = library_bulk (path, writes);
@@ -341,7 +329,7 @@ bench_bulk (const char *dir,
       g_array_append_val (raw_ms, raw);
       g_array_append_vals (ratios, &(double) { raw / library }, 1);
     }
-  remove_db (raw_path);
+  remove_database (raw_path);
 
   g_print ("| %u events in one transaction, index built after (median of %u alternating rounds) | %.0f events/s (%.1f s) | %.0f events/s (%.1f s) | %.2f× (median of rounds; lowest %.2f×) |\n",
            n_events, rounds,

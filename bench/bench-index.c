@@ -332,18 +332,6 @@ change_files (const char *corpus,
 }
 
 
-static void
-remove_database (const char *path)
-{
-  static const char *const suffixes[] = { "", "-wal", "-shm" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-      g_unlink (file);
-    }
-}
-
 /* The reference program ------------------------------------------------------------- */
 
 static void
