@@ -418,6 +418,17 @@ test_search_prefixes (Fixture       *f,
                                          " thirteen fourteen fifteen sixteen seventeen"), ==, 1);
   g_assert_cmpuint (count_hits (history, "one two three four five six seven eight nine ten eleven twelve"
                                          " thirteen fourteen fifteen seventeen"), ==, 0);
+  /* Hostile text is only words: quotes, FTS5 syntax, a 100,000-character
+   * word, control characters. */
+  {
+    g_autofree char *huge = g_strnfill (100000, 'z');
+
+    g_assert_cmpuint (count_hits (history, "\"zork069\" OR \"flooded\""), ==, 0);
+    g_assert_cmpuint (count_hits (history, "zork069*) NEAR(\"\""), ==, 0);
+    g_assert_cmpuint (count_hits (history, "zork069*)(\"\"^:"), ==, 1);
+    g_assert_cmpuint (count_hits (history, huge), ==, 0);
+    g_assert_cmpuint (count_hits (history, "\001flooded\033[\t\r\n"), ==, 1);
+  }
 }
 
 /* BM25: more occurrences rank higher, and a rare word weighs more than a
